@@ -1,0 +1,1 @@
+"""The workflow editor page; its React source lives in editor/frontend/."""

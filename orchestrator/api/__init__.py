@@ -1,0 +1,1 @@
+"""Conductor's REST API under /api: views parse, call one service, and serialize."""

@@ -1,0 +1,44 @@
+"""Conductor's REST paths, relative to /api."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import poll
+from . import views_metadata as meta
+from . import views_tasks as t
+from . import views_token as tok
+from . import views_workflow as wf
+
+urlpatterns = [
+    path("token", tok.Token.as_view()),
+    path("token/userInfo", tok.UserInfo.as_view()),
+    # metadata
+    path("metadata/workflow", meta.WorkflowDefs.as_view()),
+    path("metadata/workflow/validate", meta.ValidateWorkflowDef.as_view()),
+    path("metadata/workflow/names-and-versions", meta.NamesAndVersions.as_view()),
+    path("metadata/workflow/<str:name>", meta.WorkflowDefDetail.as_view()),
+    path("metadata/workflow/<str:name>/<int:version>", meta.WorkflowDefVersion.as_view()),
+    path("metadata/taskdefs", meta.TaskDefs.as_view()),
+    path("metadata/taskdefs/<str:name>", meta.TaskDefDetail.as_view()),
+    # workflows
+    path("workflow", wf.StartWorkflow.as_view()),
+    path("workflow/decide/<str:workflow_id>", wf.DecideWorkflow.as_view()),
+    path("workflow/<str:key>", wf.WorkflowByNameOrId.as_view()),
+    path("workflow/<str:workflow_id>/status", wf.WorkflowStatusView.as_view()),
+    path("workflow/<str:workflow_id>/pause", wf.PauseWorkflow.as_view()),
+    path("workflow/<str:workflow_id>/resume", wf.ResumeWorkflow.as_view()),
+    path("workflow/<str:workflow_id>/remove", wf.RemoveWorkflow.as_view()),
+    # tasks
+    path("tasks", t.UpdateTask.as_view()),
+    path("tasks/update-v2", t.UpdateTaskV2.as_view()),
+    path("tasks/poll/batch/<str:task_type>", poll.poll_batch),
+    path("tasks/poll/<str:task_type>", poll.poll_one),
+    path("tasks/queue/sizes", t.QueueSizes.as_view()),
+    path("tasks/queue/all", t.AllQueues.as_view()),
+    path("tasks/queue/polldata", t.PollData.as_view()),
+    path("tasks/<str:task_id>", t.TaskDetail.as_view()),
+    path("tasks/<str:task_id>/log", t.TaskLogs.as_view()),
+    path("tasks/<str:workflow_id>/<str:ref>/<str:status>", t.UpdateByRef.as_view()),
+    path("tasks/<str:workflow_id>/<str:ref>/<str:status>/sync", t.UpdateByRef.as_view(), {"sync": True}),
+]

@@ -1,0 +1,150 @@
+"""/api/tasks: what workers call (updates, logs) and task lookups. Polling is in poll.py."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpResponse
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from executions.models import Task
+from orchestrator.engine.results import TaskResult
+from orchestrator.engine.status import RESULT_STATUSES, TaskStatus
+from orchestrator.services import tasks, workflows
+
+from . import shapes
+from .base import ApiView, no_content, ok, text_response
+from .exceptions import BadRequest
+from .parsing import require_object, text
+
+
+def parse_result(doc: Any) -> tuple[str, TaskResult, list[Any]]:
+    """A TaskResult body → (task id, result, logs), with a clear error for each bad field."""
+    doc = require_object(doc, "The request body (a TaskResult)")
+    task_id = doc.get("taskId")
+    if not isinstance(task_id, str) or not task_id:
+        raise BadRequest("taskId is required")
+    status = _status(doc.get("status"))
+    output = doc.get("outputData")
+    if output is not None and not isinstance(output, dict):
+        raise BadRequest("outputData must be a JSON object")
+    callback = doc.get("callbackAfterSeconds") or 0
+    if isinstance(callback, bool) or not isinstance(callback, int) or callback < 0:
+        raise BadRequest("callbackAfterSeconds must be a non-negative integer")
+    logs = doc.get("logs") or []
+    if not isinstance(logs, list):
+        raise BadRequest("logs must be a list of {log} objects")
+    reason = doc.get("reasonForIncompletion")
+    result = TaskResult(
+        status=status,
+        output=output,
+        reason=str(reason) if reason is not None else None,
+        worker_id=str(doc["workerId"]) if doc.get("workerId") else None,
+        callback_after_seconds=callback,
+        extend_lease=doc.get("extendLease") is True,
+    )
+    return task_id, result, logs
+
+
+def _status(value: Any) -> TaskStatus:
+    allowed = sorted(s.value for s in RESULT_STATUSES)
+    if not isinstance(value, str) or value not in allowed:
+        raise BadRequest(f"status must be one of {', '.join(allowed)}, got {value!r}")
+    return TaskStatus(value)
+
+
+class UpdateTask(ApiView):
+    worker_allowed = True
+
+    def post(self, request: Request) -> HttpResponse:
+        task_id, result, logs = parse_result(request.data)
+        tasks.update(task_id, result, logs)
+        return text_response(task_id)
+
+
+class UpdateTaskV2(ApiView):
+    """Update a task, then hand the same worker its next task of that type (or 204)."""
+
+    worker_allowed = True
+
+    def post(self, request: Request) -> HttpResponse:
+        task_id, result, logs = parse_result(request.data)
+        row = tasks.update(task_id, result, logs)
+        if not TaskStatus(row.status).is_terminal or row.queue is None:
+            return no_content()
+        claimed = tasks.claim(row.queue, result.worker_id or row.worker_id, 1, row.domain)
+        if not claimed:
+            return no_content()
+        return ok(shapes.task_json(claimed[0]))
+
+
+class TaskDetail(ApiView):
+    worker_allowed = True
+
+    def get(self, request: Request, task_id: str) -> Response:
+        return ok(shapes.task_json(tasks.get(task_id)))
+
+
+class TaskLogs(ApiView):
+    worker_allowed = True
+
+    def post(self, request: Request, task_id: str) -> Response:
+        # The SDK sends the log line unquoted despite its JSON content type.
+        raw = request.body.decode("utf-8", errors="replace")
+        try:
+            parsed = json.loads(raw)
+            line = parsed if isinstance(parsed, str) else raw
+        except ValueError:
+            line = raw
+        if not line.strip():
+            raise BadRequest("The request body (the log line) is empty")
+        tasks.add_log(task_id, line)
+        return ok(None)
+
+    def get(self, request: Request, task_id: str) -> Response:
+        return ok([shapes.task_log_json(r) for r in tasks.logs(task_id)])
+
+
+class QueueSizes(ApiView):
+    worker_allowed = True
+
+    def get(self, request: Request) -> Response:
+        names = request.query_params.getlist("taskType")
+        if not names:
+            raise BadRequest("taskType is required (repeat it for several queues)")
+        return ok(tasks.queue_sizes(names))
+
+
+class AllQueues(ApiView):
+    def get(self, request: Request) -> Response:
+        queues = list(Task.objects.filter(queue__isnull=False).values_list("queue", flat=True).distinct())
+        return ok(tasks.queue_sizes(queues))
+
+
+class PollData(ApiView):
+    worker_allowed = True
+
+    def get(self, request: Request) -> Response:
+        name = text(request.query_params, "taskType")
+        if not name:
+            raise BadRequest("taskType is required")
+        return ok(tasks.poll_data(name))
+
+
+class UpdateByRef(ApiView):
+    """POST /tasks/{workflowId}/{ref}/{status}[/sync]: body is the task's output."""
+
+    def post(self, request: Request, workflow_id: str, ref: str, status: str, sync: bool = False) -> HttpResponse:
+        output = require_object(request.data, "The request body (the task output)")
+        workflows.get(workflow_id)
+        task_id = tasks.pending_by_ref(workflow_id, ref)
+        result = TaskResult(
+            status=_status(status), output=output, worker_id=text(request.query_params, "workerid")
+        )
+        tasks.update(task_id, result)
+        if sync:
+            row = workflows.get(workflow_id)
+            return ok(shapes.workflow_json(row, workflows.tasks_of(workflow_id)))
+        return text_response(task_id)

@@ -1,0 +1,129 @@
+"""/api/workflow: start, inspect and control executions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from orchestrator.services import workflows
+from orchestrator.services.runtime import decide
+
+from . import shapes
+from .auth import principal_name
+from .base import ApiView, no_content, ok, text_response
+from .exceptions import BadRequest
+from .parsing import flag, integer, require_object, text
+
+
+def _optional_str(doc: dict[str, Any], key: str) -> str | None:
+    value = doc.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadRequest(f"{key} must be a string")
+    return value
+
+
+def _int_field(doc: dict[str, Any], key: str, default: int | None) -> int | None:
+    value = doc.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequest(f"{key} must be an integer, got {value!r}")
+    return value
+
+
+def start_request(doc: dict[str, Any], created_by: str) -> workflows.StartRequest:
+    """Parse a StartWorkflowRequest body."""
+    workflow_def = doc.get("workflowDef")
+    if workflow_def is not None and not isinstance(workflow_def, dict):
+        raise BadRequest("workflowDef must be a WorkflowDef object")
+    name = doc.get("name") or (workflow_def or {}).get("name")
+    if not isinstance(name, str) or not name:
+        raise BadRequest("name is required (the workflow to start)")
+    wf_input = doc.get("input")
+    if wf_input is not None and not isinstance(wf_input, dict):
+        raise BadRequest("input must be a JSON object")
+    task_to_domain = doc.get("taskToDomain") or {}
+    if not isinstance(task_to_domain, dict) or not all(isinstance(v, str) for v in task_to_domain.values()):
+        raise BadRequest("taskToDomain must map task names to domain strings")
+    return workflows.StartRequest(
+        name=name,
+        version=_int_field(doc, "version", None),
+        input=wf_input or {},
+        correlation_id=_optional_str(doc, "correlationId"),
+        priority=_int_field(doc, "priority", 0) or 0,
+        task_to_domain=task_to_domain,
+        workflow_def=workflow_def,
+        idempotency_key=_optional_str(doc, "idempotencyKey"),
+        idempotency_strategy=_optional_str(doc, "idempotencyStrategy") or "FAIL",
+        created_by=created_by,
+    )
+
+
+class StartWorkflow(ApiView):
+    def post(self, request: Request) -> HttpResponse:
+        doc = require_object(request.data, "The request body (a StartWorkflowRequest)")
+        return text_response(workflows.start(start_request(doc, principal_name(request))))
+
+
+class WorkflowByNameOrId(ApiView):
+    """POST /workflow/{name} starts by name; GET/DELETE /workflow/{id} read and terminate."""
+
+    def post(self, request: Request, key: str) -> HttpResponse:
+        body = require_object(request.data, "The request body (the workflow input)")
+        params = request.query_params
+        req = workflows.StartRequest(
+            name=key,
+            version=integer(params, "version", low=1),
+            input=body,
+            correlation_id=text(params, "correlationId"),
+            priority=integer(params, "priority", 0, low=0, high=99) or 0,
+            created_by=principal_name(request),
+        )
+        return text_response(workflows.start(req))
+
+    def get(self, request: Request, key: str) -> Response:
+        row = workflows.get(key)
+        include_tasks = flag(request.query_params, "includeTasks", True)
+        tasks = workflows.tasks_of(row.id) if include_tasks else None
+        return ok(shapes.workflow_json(row, tasks))
+
+    def delete(self, request: Request, key: str) -> HttpResponse:
+        params = request.query_params
+        workflows.terminate(key, text(params, "reason"), flag(params, "triggerFailureWorkflow"))
+        return no_content()
+
+
+class WorkflowStatusView(ApiView):
+    def get(self, request: Request, workflow_id: str) -> Response:
+        row = workflows.get(workflow_id)
+        params = request.query_params
+        return ok(shapes.workflow_status_json(row, flag(params, "includeOutput"), flag(params, "includeVariables")))
+
+
+class PauseWorkflow(ApiView):
+    def put(self, request: Request, workflow_id: str) -> HttpResponse:
+        workflows.pause(workflow_id)
+        return no_content()
+
+
+class ResumeWorkflow(ApiView):
+    def put(self, request: Request, workflow_id: str) -> HttpResponse:
+        workflows.resume(workflow_id)
+        return no_content()
+
+
+class RemoveWorkflow(ApiView):
+    def delete(self, request: Request, workflow_id: str) -> HttpResponse:
+        workflows.remove(workflow_id)
+        return no_content()
+
+
+class DecideWorkflow(ApiView):
+    def put(self, request: Request, workflow_id: str) -> HttpResponse:
+        decide(workflow_id)
+        return no_content()

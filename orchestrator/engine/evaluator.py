@@ -1,0 +1,256 @@
+"""`evaluate()`: one decision about one workflow execution.
+
+Given the definition, the execution's open tasks and `now`, it returns an `Outcome`: tasks to
+create, tasks changed, the workflow's change and when to look again. Synchronous operators are
+resolved inside the same call until nothing changes. Workflow failures are data in the outcome;
+only programming errors raise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from orchestrator.systemtasks import registry
+
+from .definition import WorkflowDefinition
+from .model import Outcome, TaskDefinition, TaskHistory, TaskState, WorkflowPatch, WorkflowState
+from .run import Run
+from .status import TaskStatus, WorkflowStatus
+from .timing import earliest
+
+_DEFAULT_WORKER_DEF = TaskDefinition(name="")
+
+
+def evaluate(
+    definition: WorkflowDefinition,
+    state: WorkflowState,
+    now: datetime,
+    new_id: Callable[[], str],
+    history: TaskHistory,
+    task_defs: Callable[[str], TaskDefinition | None],
+) -> Outcome:
+    if state.status.is_terminal:
+        return Outcome(seq=state.seq)
+    run = Run(definition, state, now, new_id, history, task_defs)
+    if state.seq == 0 and not state.tasks:
+        first = definition.first()
+        if first is None:
+            run.end(WorkflowStatus.COMPLETED)
+        else:
+            run.schedule(first, 0)
+    _check_workflow_timeout(run)
+    _settle(run)
+    if not run.ended and run.status == WorkflowStatus.RUNNING:
+        if all(t.is_terminal for t in run.tasks.values()):
+            run.end(WorkflowStatus.COMPLETED)
+    return _outcome(run)
+
+
+def _settle(run: Run) -> None:
+    """Re-check pending tasks and process finished ones until a pass changes nothing."""
+    progress = True
+    while progress and not run.ended:
+        progress = False
+        for task_id in sorted(run.tasks, key=lambda i: run.tasks[i].seq):
+            if run.ended:
+                return
+            task = run.tasks[task_id]
+            if not task.is_terminal:
+                if _check_pending(run, task) is not task:
+                    progress = True
+            elif not task.processed and run.status == WorkflowStatus.RUNNING:
+                _process_finished(run, task)
+                progress = True
+
+
+def _process_finished(run: Run, task: TaskState) -> None:
+    node = run.defn.node(task.node_ref)
+    if not task.status.is_successful:
+        _handle_failure(run, task)
+        return
+    task = run.put(replace(task, processed=True))
+    handler = registry.get(task.task_type)
+    for nxt in handler.successors(run, task, node):
+        if nxt.is_end:
+            run.last_finished = task
+        run.visit(nxt, task.iteration)
+        if run.ended:
+            return
+
+
+def _handle_failure(run: Run, task: TaskState) -> None:
+    node = run.defn.node(task.node_ref)
+    handler = registry.get(task.task_type)
+    if handler.retriable and task.status.is_retriable and task.retry_count < _max_retries(run, task):
+        run.put(replace(task, retried=True, processed=True))
+        run.schedule(node, task.iteration, retry_of=task)
+        return
+    run.failed_refs.append(task.ref)
+    run.failed_names.append(task.def_name)
+    if node.optional:
+        task = run.put(replace(task, status=TaskStatus.COMPLETED_WITH_ERRORS))
+        _process_finished(run, task)
+        return
+    run.put(replace(task, processed=True))
+    status = {
+        TaskStatus.TIMED_OUT: WorkflowStatus.TIMED_OUT,
+        TaskStatus.CANCELED: WorkflowStatus.TERMINATED,
+    }.get(task.status, WorkflowStatus.FAILED)
+    reason = f"Task {task.task_id} failed with status: {status.value} and reason: '{task.reason}'"
+    run.end(status, reason=reason)
+
+
+def _max_retries(run: Run, task: TaskState) -> int:
+    node = run.defn.node(task.node_ref)
+    override = node.get("retryCount")
+    if isinstance(override, int) and not isinstance(override, bool) and override >= 0:
+        return override
+    tdef = run.task_def(task.def_name)
+    if tdef is not None:
+        return tdef.retry_count
+    return _DEFAULT_WORKER_DEF.retry_count if registry.get(task.task_type).is_worker else 0
+
+
+def _check_pending(run: Run, task: TaskState) -> TaskState:
+    handler = registry.get(task.task_type)
+    if handler.is_worker:
+        return _check_worker_timeouts(run, task)
+    return handler.check(run, task, run.defn.node(task.node_ref))
+
+
+def _check_worker_timeouts(run: Run, task: TaskState) -> TaskState:
+    tdef = run.task_def(task.def_name) or _DEFAULT_WORKER_DEF
+    now = run.now
+    if task.status == TaskStatus.IN_PROGRESS:
+        started = task.start_time or task.scheduled_time
+        if tdef.timeout_seconds > 0 and now >= started + timedelta(seconds=tdef.timeout_seconds):
+            return _task_timed_out(run, task, tdef, f"Task timed out after {tdef.timeout_seconds} seconds")
+        lease_end = _lease_end(task)
+        if now >= lease_end:
+            reason = f"responseTimeoutSeconds: {task.response_timeout_seconds} exceeded"
+            return run.finish(task, TaskStatus.TIMED_OUT, reason=reason)
+    elif task.status == TaskStatus.SCHEDULED and tdef.poll_timeout_seconds:
+        since = task.available_at or task.scheduled_time
+        if now >= since + timedelta(seconds=tdef.poll_timeout_seconds):
+            return _task_timed_out(run, task, tdef, f"Task poll timed out after {tdef.poll_timeout_seconds} seconds")
+    return task
+
+
+def _task_timed_out(run: Run, task: TaskState, tdef: TaskDefinition, reason: str) -> TaskState:
+    if tdef.timeout_policy == "ALERT_ONLY":
+        return task
+    task = run.finish(task, TaskStatus.TIMED_OUT, reason=reason)
+    if tdef.timeout_policy == "TIME_OUT_WF":
+        run.put(replace(task, processed=True))
+        run.failed_refs.append(task.ref)
+        run.failed_names.append(task.def_name)
+        run.end(WorkflowStatus.TIMED_OUT, reason=f"Task {task.task_id} timed out: {reason}")
+    return task
+
+
+def _lease_end(task: TaskState) -> datetime:
+    last = task.update_time or task.start_time or task.scheduled_time
+    return last + timedelta(seconds=task.response_timeout_seconds)
+
+
+def _check_workflow_timeout(run: Run) -> None:
+    deadline = _workflow_deadline(run)
+    if deadline is None or run.now < deadline or run.ended:
+        return
+    if run.defn.timeout_policy == "TIME_OUT_WF":
+        run.end(
+            WorkflowStatus.TIMED_OUT,
+            reason=f"Workflow timed out after {run.defn.timeout_seconds} seconds",
+        )
+
+
+def _workflow_deadline(run: Run) -> datetime | None:
+    if run.defn.timeout_seconds <= 0 or run.defn.timeout_policy != "TIME_OUT_WF":
+        return None
+    since = run.state.last_retried_time or run.state.create_time
+    return since + timedelta(seconds=run.defn.timeout_seconds)
+
+
+def _next_wakeup(run: Run) -> datetime | None:
+    if run.ended:
+        return None
+    moments: list[datetime | None] = [_workflow_deadline(run)]
+    for task in run.tasks.values():
+        if task.is_terminal:
+            continue
+        handler = registry.get(task.task_type)
+        if handler.is_worker:
+            tdef = run.task_def(task.def_name) or _DEFAULT_WORKER_DEF
+            if task.status == TaskStatus.IN_PROGRESS:
+                moments.append(_lease_end(task))
+                if tdef.timeout_seconds > 0:
+                    started = task.start_time or task.scheduled_time
+                    moments.append(started + timedelta(seconds=tdef.timeout_seconds))
+            elif tdef.poll_timeout_seconds:
+                since = task.available_at or task.scheduled_time
+                moments.append(since + timedelta(seconds=tdef.poll_timeout_seconds))
+        else:
+            moments.append(getattr(handler, "wakeup", _no_wakeup)(run, task))
+    return earliest(*moments)
+
+
+def _no_wakeup(run: Run, task: TaskState) -> datetime | None:
+    return None
+
+
+def _outcome(run: Run) -> Outcome:
+    created = [run.tasks[i] for i in run.created]
+    changed = [run.tasks[i] for i in run.changed if i not in set(run.created)]
+    patch: WorkflowPatch | None = None
+    if run.ended and run.end_status is not None:
+        patch = WorkflowPatch(
+            status=run.end_status,
+            output=run.end_output,
+            variables=run.variables,
+            reason=run.end_reason,
+            failed_refs=tuple(run.failed_refs),
+            failed_task_names=tuple(run.failed_names),
+            end_time=run.now,
+            start_failure_workflow=(
+                run.end_status in (WorkflowStatus.FAILED, WorkflowStatus.TIMED_OUT)
+                and run.defn.failure_workflow is not None
+            ),
+        )
+    elif run.variables is not None or run.failed_refs:
+        patch = WorkflowPatch(
+            variables=run.variables,
+            failed_refs=tuple(run.failed_refs),
+            failed_task_names=tuple(run.failed_names),
+        )
+    return Outcome(
+        created=created,
+        changed=changed,
+        workflow=patch,
+        next_wakeup=_next_wakeup(run),
+        seq=run.seq,
+    )
+
+
+def end_workflow(
+    definition: WorkflowDefinition,
+    state: WorkflowState,
+    now: datetime,
+    history: TaskHistory,
+    task_defs: Callable[[str], TaskDefinition | None],
+    status: WorkflowStatus,
+    reason: str | None,
+    trigger_failure_workflow: bool = False,
+) -> Outcome:
+    """End a workflow from outside (the terminate API): cancel pending tasks, compute output."""
+
+    def no_new_ids() -> str:
+        raise AssertionError("ending a workflow schedules nothing")
+
+    run = Run(definition, state, now, no_new_ids, history, task_defs)
+    run.end(status, reason=reason)
+    outcome = _outcome(run)
+    if outcome.workflow is not None and trigger_failure_workflow and definition.failure_workflow:
+        outcome = replace(outcome, workflow=replace(outcome.workflow, start_failure_workflow=True))
+    return outcome

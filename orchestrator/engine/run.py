@@ -1,0 +1,300 @@
+"""One evaluation's working memory: the tasks it has seen, what it created and changed.
+
+`Run` is what task-type modules talk to. It is created and thrown away by `evaluate()`;
+nothing here outlives one call, and nothing here performs I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from . import expressions
+from .definition import Next, Node, WorkflowDefinition
+from .model import JSON, TaskDefinition, TaskHistory, TaskState, WorkflowState
+from .status import TaskStatus, WorkflowStatus
+from .timing import to_ms
+
+
+def runtime_ref(node_ref: str, iteration: int) -> str:
+    """Loop body tasks get `__<iteration>` appended so each iteration has its own rows."""
+    return f"{node_ref}__{iteration}" if iteration > 0 else node_ref
+
+
+def wire_task_type(task_type: str, def_name: str) -> str:
+    """Conductor's runtime `taskType`: a worker task's type is its definition name."""
+    from orchestrator.systemtasks import registry
+
+    if registry.get(task_type).is_worker:
+        return def_name
+    return "FORK" if task_type == "FORK_JOIN" else task_type
+
+
+class Run:
+    """Mutable state of a single evaluation; see `evaluator.evaluate`."""
+
+    def __init__(
+        self,
+        definition: WorkflowDefinition,
+        state: WorkflowState,
+        now: datetime,
+        new_id: Callable[[], str],
+        history: TaskHistory,
+        task_defs: Callable[[str], TaskDefinition | None],
+    ) -> None:
+        self.defn = definition
+        self.state = state
+        self.now = now
+        self.new_id = new_id
+        self.history = history
+        self.task_defs = task_defs
+        self.tasks: dict[str, TaskState] = {t.task_id: t for t in state.tasks}
+        self.by_ref: dict[str, TaskState] = {}
+        for task in sorted(state.tasks, key=lambda t: t.seq):
+            self._remember(task)
+        self.created: list[str] = []
+        self.changed: set[str] = set()
+        self.seq = state.seq
+        self.variables: dict[str, JSON] | None = None  # set once SET_VARIABLE changes them
+        self.status = state.status
+        self.ended = False
+        self.end_status: WorkflowStatus | None = None
+        self.end_reason: str | None = None
+        self.end_output: Mapping[str, JSON] | None = None
+        self.failed_refs: list[str] = []
+        self.failed_names: list[str] = []
+        self.last_finished: TaskState | None = None
+        self._workflow_doc: dict[str, Any] | None = None
+
+    # -- tasks ---------------------------------------------------------------------------
+
+    def _remember(self, task: TaskState) -> None:
+        for key in (task.ref, task.node_ref):
+            current = self.by_ref.get(key)
+            if current is None or current.seq <= task.seq:
+                self.by_ref[key] = task
+
+    def put(self, task: TaskState) -> TaskState:
+        """Record a new value for a task this run created or loaded."""
+        if task.task_id not in self.created:
+            self.changed.add(task.task_id)
+        self.tasks[task.task_id] = task
+        self._remember(task)
+        return task
+
+    def latest(self, ref: str) -> TaskState | None:
+        """The newest attempt of `ref` (runtime ref, or node ref for the latest iteration)."""
+        task = self.by_ref.get(ref)
+        if task is not None:
+            return task
+        task = self.history.latest(ref)
+        if task is not None:
+            self._remember(task)
+        return task
+
+    def latest_many(self, refs: list[str]) -> dict[str, TaskState]:
+        found = {ref: self.by_ref[ref] for ref in refs if ref in self.by_ref}
+        missing = [ref for ref in refs if ref not in found]
+        if missing:
+            for ref, task in self.history.latest_many(missing).items():
+                found[ref] = task
+                self._remember(task)
+        return found
+
+    def task_def(self, name: str) -> TaskDefinition | None:
+        return self.task_defs(name)
+
+    def iteration_for(self, node: Node, hint: int) -> int:
+        loop_ref = self.defn.loop_of(node.ref)
+        if loop_ref is None:
+            return 0
+        loop_task = self.latest(loop_ref)
+        return loop_task.iteration if loop_task is not None else hint
+
+    def schedule(
+        self, node: Node, iteration: int, *, retry_of: TaskState | None = None
+    ) -> TaskState:
+        """Create the next task row for `node` and let its type start it."""
+        from orchestrator.systemtasks import registry
+
+        handler = registry.get(node.type)
+        task_id = self.new_id()
+        self.seq += 1
+        tdef = self.task_def(node.name) if handler.is_worker else None
+        start_delay = _int(node.get("startDelay"))
+        available_at = self.now + timedelta(seconds=start_delay) if start_delay else self.now
+        retry_count = 0
+        if retry_of is not None:
+            from .timing import retry_delay_seconds
+
+            retry_count = retry_of.retry_count + 1
+            delay = retry_delay_seconds(tdef or TaskDefinition(node.name), retry_of.retry_count, task_id)
+            available_at = self.now + timedelta(seconds=delay)
+            start_delay = int(delay)
+        task = TaskState(
+            task_id=task_id,
+            ref=runtime_ref(node.ref, iteration),
+            node_ref=node.ref,
+            task_type=node.type,
+            def_name=node.name,
+            status=TaskStatus.SCHEDULED,
+            seq=self.seq,
+            scheduled_time=self.now,
+            update_time=self.now,
+            available_at=available_at,
+            start_delay_seconds=start_delay,
+            callback_after_seconds=start_delay if retry_of is not None else 0,
+            retry_count=retry_count,
+            iteration=iteration,
+            retried_task_id=retry_of.task_id if retry_of is not None else None,
+            domain=self._domain_for(node.name) if handler.is_worker else None,
+            response_timeout_seconds=(tdef.response_timeout_seconds if tdef else 3600),
+        )
+        task = replace(task, input=handler.build_input(self, node, task))
+        self.created.append(task_id)
+        self.tasks[task_id] = task
+        self._remember(task)
+        return self.put(handler.start(self, task, node))
+
+    def _domain_for(self, def_name: str) -> str | None:
+        mapping = self.state.task_to_domain
+        domain = mapping.get(def_name) or mapping.get("*")
+        if not domain or domain == "NO_DOMAIN":
+            return None
+        return domain.split(",")[0].strip() or None
+
+    def finish(
+        self, task: TaskState, status: TaskStatus, output: Mapping[str, JSON] | None = None,
+        reason: str | None = None,
+    ) -> TaskState:
+        """Move a task to a terminal status now."""
+        return self.put(
+            replace(
+                task,
+                status=status,
+                output=dict(output) if output is not None else task.output,
+                reason=reason if reason is not None else task.reason,
+                start_time=task.start_time or self.now,
+                end_time=self.now,
+                update_time=self.now,
+            )
+        )
+
+    # -- expressions ---------------------------------------------------------------------
+
+    def lookup(self, name: str) -> Any:
+        if name == "workflow":
+            return self.workflow_doc()
+        task = self.latest(name)
+        return task_doc(task, self.state.workflow_id) if task is not None else None
+
+    def workflow_doc(self) -> dict[str, Any]:
+        if self._workflow_doc is None:
+            s = self.state
+            self._workflow_doc = {
+                "input": s.input,
+                "output": self.end_output if self.end_output is not None else s.output,
+                "status": (self.end_status or self.status).value,
+                "workflowId": s.workflow_id,
+                "parentWorkflowId": s.parent_workflow_id,
+                "parentWorkflowTaskId": s.parent_workflow_task_id,
+                "workflowType": s.name,
+                "version": s.version,
+                "correlationId": s.correlation_id,
+                "reasonForIncompletion": self.end_reason or s.reason,
+                "schemaVersion": 2,
+                "variables": self.current_variables(),
+            }
+        return self._workflow_doc
+
+    def resolve(self, value: Any, task_id: str | None = None) -> Any:
+        return expressions.resolve(value, self, task_id=task_id)
+
+    def resolve_map(self, params: Mapping[str, Any] | None, task_id: str | None = None) -> dict[str, Any]:
+        return expressions.resolve_map(params, self, task_id=task_id)
+
+    # -- workflow ------------------------------------------------------------------------
+
+    def current_variables(self) -> Mapping[str, JSON]:
+        return self.variables if self.variables is not None else self.state.variables
+
+    def set_variables(self, values: Mapping[str, JSON]) -> None:
+        merged = dict(self.current_variables())
+        merged.update(values)
+        self.variables = merged
+        self._workflow_doc = None
+
+    def end(
+        self, status: WorkflowStatus, reason: str | None = None, output: Mapping[str, JSON] | None = None
+    ) -> None:
+        """End the workflow: cancel what is pending and compute its output."""
+        if self.ended:
+            return
+        self.ended = True
+        self.end_status = status
+        self.end_reason = reason
+        for task in list(self.tasks.values()):
+            if not task.is_terminal:
+                task = self.finish(task, TaskStatus.CANCELED)
+            if not task.processed:
+                self.put(replace(task, processed=True))
+        self._workflow_doc = None
+        if output is not None:
+            self.end_output = dict(output)
+        elif self.defn.output_parameters:
+            self.end_output = self.resolve_map(self.defn.output_parameters)
+        elif self.last_finished is not None:
+            self.end_output = dict(self.last_finished.output)
+        else:
+            self.end_output = {}
+        self._workflow_doc = None
+
+    def visit(self, nxt: Next, iteration: int) -> None:
+        """Act on what follows a finished node: schedule it, or close a loop iteration."""
+        from orchestrator.systemtasks import registry
+
+        if nxt.loop_end is not None:
+            loop_task = self.latest(nxt.loop_end)
+            if loop_task is not None and not loop_task.is_terminal:
+                node = self.defn.node(nxt.loop_end)
+                registry.get(node.type).on_body_end(self, loop_task, node)
+            return
+        node = nxt.node
+        if node is None:
+            return
+        iteration = self.iteration_for(node, iteration)
+        existing = self.latest(runtime_ref(node.ref, iteration))
+        if existing is not None and existing.ref == runtime_ref(node.ref, iteration):
+            if existing.status == TaskStatus.SKIPPED:
+                self.visit(self.defn.next_after(node.ref), iteration)
+            return
+        self.schedule(node, iteration)
+
+
+def task_doc(task: TaskState, workflow_id: str) -> dict[str, Any]:
+    """The document `${ref....}` expressions see for a task."""
+    return {
+        "input": task.input,
+        "output": task.output,
+        "taskType": wire_task_type(task.task_type, task.def_name),
+        "status": task.status.value,
+        "referenceTaskName": task.ref,
+        "retryCount": task.retry_count,
+        "pollCount": task.poll_count,
+        "taskDefName": task.def_name,
+        "scheduledTime": to_ms(task.scheduled_time),
+        "startTime": to_ms(task.start_time),
+        "endTime": to_ms(task.end_time),
+        "workflowInstanceId": workflow_id,
+        "taskId": task.task_id,
+        "reasonForIncompletion": task.reason,
+        "callbackAfterSeconds": task.callback_after_seconds,
+        "workerId": task.worker_id,
+        "iteration": task.iteration,
+    }
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0

@@ -1,0 +1,1 @@
+"""Services: every state change goes through here (lock → load → evaluate → persist → dispatch)."""

@@ -1,0 +1,105 @@
+"""API applications and their tokens: key/secret pairs exchanged for short-lived JWTs.
+
+Secrets are 256-bit random strings, so a single SHA-256 is enough to store them safely (as
+for GitHub tokens); a slow password hash would only make every token exchange slow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+import jwt
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from orchestrator.conf import baton
+from orchestrator.models import ApiApplication
+
+from .errors import ServiceError
+
+_ALGORITHM = "HS256"
+_MAX_FAILURES = 10  # per key id per minute before /token answers 429
+_ACTIVE_CACHE_SECONDS = 15.0
+_active_cache: dict[str, tuple[float, bool]] = {}
+
+
+class TokenError(ServiceError):
+    status_code = 401
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class TooManyAttempts(ServiceError):
+    status_code = 429
+    code = "TOO_MANY_ATTEMPTS"
+
+
+@dataclass(frozen=True)
+class Principal:
+    name: str
+    kind: str  # "app" or "user"
+    role: str  # ApiApplication.ROLE_ADMIN / ROLE_WORKER
+    is_authenticated: bool = True
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ApiApplication.ROLE_ADMIN
+
+
+def hash_secret(secret: str) -> str:
+    return "sha256$" + hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_application(name: str, role: str = ApiApplication.ROLE_ADMIN) -> tuple[ApiApplication, str]:
+    """Create an application; returns it and its secret (shown once, never stored)."""
+    secret = secrets.token_urlsafe(32)
+    app = ApiApplication.objects.create(
+        name=name, key_id=secrets.token_hex(12), secret_hash=hash_secret(secret), role=role
+    )
+    return app, secret
+
+
+def issue_token(key_id: str, key_secret: str) -> str:
+    failures_key = f"baton:token-failures:{key_id[:64]}"
+    if (cache.get(failures_key) or 0) >= _MAX_FAILURES:
+        raise TooManyAttempts("Too many failed attempts for this key; wait a minute")
+    app = ApiApplication.objects.filter(key_id=key_id, active=True).first()
+    if app is None or not hmac.compare_digest(app.secret_hash, hash_secret(key_secret)):
+        cache.set(failures_key, (cache.get(failures_key) or 0) + 1, timeout=60)
+        raise TokenError("INVALID_TOKEN", "Invalid key id or secret")
+    ApiApplication.objects.filter(pk=app.pk).update(last_used=timezone.now())
+    now = int(time.time())
+    claims = {"sub": app.key_id, "name": app.name, "role": app.role, "iat": now,
+              "exp": now + baton.TOKEN_TTL_SECONDS}
+    return jwt.encode(claims, settings.SECRET_KEY, algorithm=_ALGORITHM)
+
+
+def verify_token(token: str) -> Principal:
+    try:
+        claims = jwt.decode(token, settings.SECRET_KEY, algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]})
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenError("EXPIRED_TOKEN", "Token expired") from exc
+    except jwt.PyJWTError as exc:
+        raise TokenError("INVALID_TOKEN", "Invalid token") from exc
+    key_id = str(claims["sub"])
+    if not _is_active(key_id):
+        raise TokenError("INVALID_TOKEN", "The application behind this token is disabled")
+    return Principal(name=str(claims.get("name") or key_id), kind="app", role=str(claims.get("role") or "ADMIN"))
+
+
+def _is_active(key_id: str) -> bool:
+    # A revoked key stops working within _ACTIVE_CACHE_SECONDS without a query per request.
+    now = time.monotonic()
+    cached = _active_cache.get(key_id)
+    if cached is not None and now - cached[0] < _ACTIVE_CACHE_SECONDS:
+        return cached[1]
+    active = ApiApplication.objects.filter(key_id=key_id, active=True).exists()
+    _active_cache[key_id] = (now, active)
+    return active

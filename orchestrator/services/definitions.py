@@ -1,0 +1,145 @@
+"""Registering and reading task and workflow definitions (validated on every save)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import Any
+
+from django.db import transaction
+
+from orchestrator.engine.validation import Problem, check_task_def, check_workflow_def
+from orchestrator.models import TaskDef, WorkflowDef
+
+from .errors import Conflict, InvalidInput, NotFound
+
+TASK_DEF_DEFAULTS: dict[str, Any] = {
+    "retryCount": 3,
+    "retryLogic": "FIXED",
+    "retryDelaySeconds": 60,
+    "timeoutSeconds": 0,
+    "timeoutPolicy": "TIME_OUT_WF",
+    "responseTimeoutSeconds": 3600,
+    "inputKeys": [],
+    "outputKeys": [],
+    "inputTemplate": {},
+    "rateLimitPerFrequency": 0,
+    "rateLimitFrequencyInSeconds": 1,
+    "backoffScaleFactor": 1,
+    "concurrentExecLimit": 0,
+}
+
+
+class ValidationFailed(InvalidInput):
+    def __init__(self, what: str, problems: list[Problem]) -> None:
+        first = problems[0].message if problems else ""
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(
+            f"{what} is invalid: {first}{more}",
+            validation_errors=[_as_error(p) for p in problems],
+        )
+
+
+def _as_error(p: Problem) -> dict[str, Any]:
+    d = p.as_dict()
+    d.setdefault("invalidValue", None)
+    return d
+
+
+def validate_workflow_def(doc: Any) -> list[Problem]:
+    return check_workflow_def(doc)
+
+
+def require_valid_workflow_def(doc: Any) -> dict[str, Any]:
+    problems = check_workflow_def(doc)
+    if problems:
+        raise ValidationFailed("Workflow definition", problems)
+    doc = copy.deepcopy(doc)
+    doc.setdefault("version", 1)
+    doc.setdefault("schemaVersion", 2)
+    return doc
+
+
+def save_workflow_def(doc: Any, *, overwrite: bool, user: str = "") -> WorkflowDef:
+    doc = require_valid_workflow_def(doc)
+    with transaction.atomic():
+        row = WorkflowDef.objects.select_for_update().filter(name=doc["name"], version=doc["version"]).first()
+        if row is not None and not overwrite:
+            raise Conflict(f"Workflow {doc['name']} version {doc['version']} already exists")
+        if row is None:
+            row = WorkflowDef(name=doc["name"], version=doc["version"], created_by=user)
+        row.definition = doc
+        row.description = str(doc.get("description") or "")
+        row.owner_email = str(doc.get("ownerEmail") or "")
+        row.updated_by = user
+        row.save()
+    return row
+
+
+def save_workflow_defs(docs: list[Any], *, overwrite: bool, user: str = "") -> list[WorkflowDef]:
+    """Save several definitions all-or-nothing; every problem of every document is reported."""
+    problems = []
+    for i, doc in enumerate(docs):
+        for p in check_workflow_def(doc):
+            problems.append(replace(p, path=p.path.replace("$", f"$[{i}]", 1)))
+    if problems:
+        raise ValidationFailed("Workflow definition list", problems)
+    with transaction.atomic():
+        return [save_workflow_def(doc, overwrite=overwrite, user=user) for doc in docs]
+
+
+def get_workflow_def(name: str, version: int | None = None) -> WorkflowDef:
+    rows = WorkflowDef.objects.filter(name=name)
+    row = rows.filter(version=version).first() if version is not None else rows.order_by("-version").first()
+    if row is None:
+        suffix = f" version {version}" if version is not None else ""
+        raise NotFound(f"No such workflow definition: {name}{suffix}")
+    return row
+
+
+def delete_workflow_def(name: str, version: int) -> None:
+    deleted, _ = WorkflowDef.objects.filter(name=name, version=version).delete()
+    if not deleted:
+        raise NotFound(f"No such workflow definition: {name} version {version}")
+
+
+def normalise_task_def(doc: Any) -> dict[str, Any]:
+    problems = check_task_def(doc)
+    if problems:
+        raise ValidationFailed("Task definition", problems)
+    full = dict(TASK_DEF_DEFAULTS)
+    full.update({k: v for k, v in doc.items() if v is not None})
+    return full
+
+
+def save_task_defs(docs: list[Any], *, user: str = "", must_exist: bool = False) -> list[TaskDef]:
+    """Create or update task definitions (all validated before any is written)."""
+    full = [normalise_task_def(doc) for doc in docs]
+    saved = []
+    with transaction.atomic():
+        for doc in full:
+            row = TaskDef.objects.select_for_update().filter(name=doc["name"]).first()
+            if row is None:
+                if must_exist:
+                    raise NotFound(f"No such task definition: {doc['name']}")
+                row = TaskDef(name=doc["name"], created_by=user)
+            row.definition = doc
+            row.description = str(doc.get("description") or "")
+            row.owner_email = str(doc.get("ownerEmail") or "")
+            row.updated_by = user
+            row.save()
+            saved.append(row)
+    return saved
+
+
+def get_task_def(name: str) -> TaskDef:
+    row = TaskDef.objects.filter(name=name).first()
+    if row is None:
+        raise NotFound(f"No such task definition: {name}")
+    return row
+
+
+def delete_task_def(name: str) -> None:
+    deleted, _ = TaskDef.objects.filter(name=name).delete()
+    if not deleted:
+        raise NotFound(f"No such task definition: {name}")

@@ -1,0 +1,151 @@
+"""Worker-facing task operations: claim (poll), report a result, logs, lookups."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from executions import store
+from executions.models import Task, TaskLog
+from orchestrator.engine.results import ResultRejected, TaskResult, apply_result
+from orchestrator.engine.status import TaskStatus
+from orchestrator.systemtasks import registry
+
+from .errors import Conflict, NotFound
+from .runtime import decide_locked, lock_workflow
+
+
+def claim(queue: str, worker_id: str | None, count: int, domain: str | None = None) -> list[Task]:
+    """Claim up to `count` pollable tasks of `queue` for a worker (SKIP LOCKED on PostgreSQL)."""
+    now = timezone.now()
+    _record_poll(queue, domain, worker_id, now)
+    with transaction.atomic():
+        candidates = Task.objects.select_for_update(skip_locked=True).filter(
+            queue=queue, status=TaskStatus.SCHEDULED.value, available_at__lte=now
+        )
+        candidates = candidates.filter(domain=domain) if domain else candidates.filter(domain__isnull=True)
+        picked = list(
+            candidates.order_by("-priority", "available_at").values_list("id", "response_timeout_seconds")[:count]
+        )
+        if not picked:
+            return []
+        by_timeout: dict[int, list[str]] = {}
+        for task_id, timeout in picked:
+            by_timeout.setdefault(timeout, []).append(task_id)
+        for timeout, ids in by_timeout.items():
+            Task.objects.filter(pk__in=ids).update(
+                status=TaskStatus.IN_PROGRESS.value,
+                start_time=Coalesce(F("start_time"), now),
+                update_time=now,
+                poll_count=F("poll_count") + 1,
+                worker_id=worker_id,
+                callback_after_seconds=0,
+                lease_deadline=now + timedelta(seconds=timeout),
+            )
+        order = {task_id: i for i, (task_id, _) in enumerate(picked)}
+        rows = list(Task.objects.filter(pk__in=list(order)))
+        return sorted(rows, key=lambda r: order[r.id])
+
+
+def _record_poll(queue: str, domain: str | None, worker_id: str | None, now: datetime) -> None:
+    # Poll data lives in the cache, not the database: a poll that finds nothing writes nothing.
+    key = f"baton:polldata:{queue}"
+    entries = cache.get(key) or {}
+    entries[domain or ""] = {"workerId": worker_id, "lastPollTime": int(now.timestamp() * 1000)}
+    cache.set(key, entries, timeout=7 * 24 * 3600)
+
+
+def poll_data(queue: str) -> list[dict[str, Any]]:
+    entries = cache.get(f"baton:polldata:{queue}") or {}
+    return [
+        {"queueName": queue, "domain": domain or None, "workerId": e["workerId"], "lastPollTime": e["lastPollTime"]}
+        for domain, e in entries.items()
+    ]
+
+
+def update(task_id: str, result: TaskResult, logs: list[dict[str, Any]] | None = None) -> Task:
+    """Apply a worker's result and decide what follows, in one transaction."""
+    workflow_id = Task.objects.filter(pk=task_id).values_list("workflow_id", flat=True).first()
+    if workflow_id is None:
+        raise NotFound(f"Task {task_id} not found")
+    now = timezone.now()
+    with transaction.atomic():
+        row = lock_workflow(workflow_id)
+        state = store.load_state(row)
+        task = next((t for t in state.tasks if t.task_id == task_id), None)
+        if task is None:
+            task = store.to_state(Task.objects.get(pk=task_id))
+        try:
+            updated = apply_result(task, result, now, is_worker=registry.is_worker_type(task.task_type))
+        except ResultRejected as exc:
+            raise Conflict(str(exc)) from exc
+        _append_logs(task_id, logs or [], now)
+        if updated is not None:
+            tasks = [updated if t.task_id == task_id else t for t in state.tasks]
+            decide_locked(row, now, replace(state, tasks=tasks), pre_changed=[updated])
+    return Task.objects.get(pk=task_id)
+
+
+def _append_logs(task_id: str, logs: list[dict[str, Any]], now: datetime) -> None:
+    rows = []
+    for entry in logs[:10]:  # Conductor keeps the first 10 entries of each update
+        text = entry.get("log") if isinstance(entry, dict) else entry
+        if text:
+            rows.append(TaskLog(task_id=task_id, log=str(text), created_time=now))
+    if rows:
+        TaskLog.objects.bulk_create(rows)
+
+
+def add_log(task_id: str, text: str) -> None:
+    if not Task.objects.filter(pk=task_id).exists():
+        raise NotFound(f"Task {task_id} not found")
+    TaskLog.objects.create(task_id=task_id, log=text, created_time=timezone.now())
+
+
+def logs(task_id: str) -> list[TaskLog]:
+    return list(TaskLog.objects.filter(task_id=task_id).order_by("id"))
+
+
+def get(task_id: str) -> Task:
+    row = Task.objects.select_related("workflow").filter(pk=task_id).first()
+    if row is None:
+        raise NotFound(f"Task {task_id} not found")
+    return row
+
+
+def pending_by_ref(workflow_id: str, ref: str) -> str:
+    """The id of the newest attempt of `ref` in a workflow (for update-by-ref-name)."""
+    task_id = (
+        Task.objects.filter(workflow_id=workflow_id, ref=ref).order_by("-seq").values_list("id", flat=True).first()
+    )
+    if task_id is None:
+        task_id = (
+            Task.objects.filter(workflow_id=workflow_id, node_ref=ref)
+            .order_by("-seq")
+            .values_list("id", flat=True)
+            .first()
+        )
+    if task_id is None:
+        raise NotFound(f"No task {ref} in workflow {workflow_id}")
+    return task_id
+
+
+def queue_sizes(queues: list[str]) -> dict[str, int]:
+    sizes = {q: 0 for q in queues}
+    rows = Task.objects.filter(queue__in=queues, status=TaskStatus.SCHEDULED.value)
+    for queue, n in _count_by(rows, "queue"):
+        sizes[queue] = n
+    return sizes
+
+
+def _count_by(rows: Any, field_name: str) -> list[tuple[str, int]]:
+    from django.db.models import Count
+
+    return [(r[field_name], r["n"]) for r in rows.values(field_name).annotate(n=Count("id"))]

@@ -1,0 +1,1 @@
+"""One module per task type; `registry` lists them all (no auto-discovery)."""

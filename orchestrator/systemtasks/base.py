@@ -1,0 +1,59 @@
+"""The contract every task type implements: the pure half of a task type.
+
+A type decides what its input is when scheduled (`build_input`), what happens right after it is
+scheduled (`start`: sync types finish here), how a pending task is re-checked on each evaluation
+(`check`), and what follows it when it succeeds (`successors`). Side-effect halves, where a type
+has one, live in `execute()` functions that run only in Celery.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from orchestrator.engine.definition import Next, Node
+from orchestrator.engine.model import TaskState
+
+if TYPE_CHECKING:
+    from orchestrator.engine.run import Run
+
+
+class TaskType:
+    type_name: ClassVar[str] = ""
+    # Polled and completed by external workers (SIMPLE and friends).
+    is_worker: ClassVar[bool] = False
+    # Control-flow operators are never retried (Conductor's built-in tasks).
+    retriable: ClassVar[bool] = False
+
+    def build_input(self, run: Run, node: Node, task: TaskState) -> dict[str, Any]:
+        params = run.resolve_map(node.input_parameters, task_id=task.task_id)
+        tdef = run.task_def(node.name) if self.is_worker else None
+        if tdef is not None and tdef.input_template:
+            for key, value in tdef.input_template.items():
+                if params.get(key) is None:
+                    params[key] = value
+        return params
+
+    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+        return task
+
+    def check(self, run: Run, task: TaskState, node: Node) -> TaskState:
+        return task
+
+    def successors(self, run: Run, task: TaskState, node: Node) -> list[Next]:
+        return [run.defn.next_after(node.ref)]
+
+    def on_body_end(self, run: Run, task: TaskState, node: Node) -> None:
+        """Only loops have a body; see DO_WHILE."""
+
+
+def case_string(value: Any) -> str:
+    """Conductor compares case keys as Java's String.valueOf of the evaluated value."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.1f}"
+    return str(value)

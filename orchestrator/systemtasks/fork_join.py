@@ -1,0 +1,67 @@
+"""FORK_JOIN starts every branch at once; JOIN waits for the refs in `joinOn`.
+
+The FORK task (runtime type `FORK`) completes immediately; its successors are the first task of
+each branch plus the JOIN that follows it, which is created IN_PROGRESS and re-checked on every
+evaluation until each joined task is done.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from orchestrator.engine.definition import Next, Node
+from orchestrator.engine.model import TaskState
+from orchestrator.engine.run import runtime_ref
+from orchestrator.engine.status import TaskStatus
+
+from .base import TaskType
+
+if TYPE_CHECKING:
+    from orchestrator.engine.run import Run
+
+
+class ForkJoin(TaskType):
+    type_name = "FORK_JOIN"
+
+    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+        return run.finish(task, TaskStatus.COMPLETED, {})
+
+    def successors(self, run: Run, task: TaskState, node: Node) -> list[Next]:
+        firsts = [Next(node=branch[0]) for branch in run.defn.fork_branches(node) if branch]
+        return firsts + [run.defn.next_after(node.ref)]
+
+
+class Join(TaskType):
+    type_name = "JOIN"
+
+    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+        from dataclasses import replace
+
+        task = run.put(replace(task, status=TaskStatus.IN_PROGRESS, start_time=run.now))
+        return self.check(run, task, node)
+
+    def check(self, run: Run, task: TaskState, node: Node) -> TaskState:
+        refs = [runtime_ref(ref, task.iteration) for ref in node.get("joinOn") or []]
+        joined = run.latest_many(refs)
+        if len(joined) < len(refs):
+            return task
+        # A failed task that has not been processed yet may still be retried: wait for it.
+        if any(not t.is_terminal or (not t.status.is_successful and not t.processed) for t in joined.values()):
+            return task
+        output: dict[str, Any] = {ref: dict(t.output) for ref, t in joined.items() if t.output}
+        statuses = {t.status for t in joined.values()}
+        if all(s.is_successful for s in statuses):
+            status = (
+                TaskStatus.COMPLETED_WITH_ERRORS
+                if TaskStatus.COMPLETED_WITH_ERRORS in statuses
+                else TaskStatus.COMPLETED
+            )
+            return run.finish(task, status, output)
+        failed = [t for t in joined.values() if not t.status.is_successful]
+        status = (
+            TaskStatus.CANCELED
+            if all(t.status == TaskStatus.CANCELED for t in failed)
+            else TaskStatus.FAILED
+        )
+        reason = "; ".join(f"{t.ref}: {t.reason or t.status.value}" for t in failed)
+        return run.finish(task, status, output, reason=reason)

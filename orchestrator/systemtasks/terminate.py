@@ -1,0 +1,39 @@
+"""TERMINATE: end the workflow now with the given status, reason and output."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from orchestrator.engine.definition import Node
+from orchestrator.engine.model import TaskState
+from orchestrator.engine.status import TaskStatus, WorkflowStatus
+
+from .base import TaskType
+
+if TYPE_CHECKING:
+    from orchestrator.engine.run import Run
+
+ALLOWED = ("COMPLETED", "FAILED", "TERMINATED")
+
+
+class Terminate(TaskType):
+    type_name = "TERMINATE"
+
+    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+        status = task.input.get("terminationStatus")
+        if status not in ALLOWED:
+            reason = f"terminationStatus must be one of {', '.join(ALLOWED)}, got {status!r}"
+            return run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, {}, reason=reason)
+        value = task.input.get("workflowOutput")
+        output = dict(value) if isinstance(value, dict) else ({} if value is None else {"output": value})
+        reason = task.input.get("terminationReason")
+        task = run.finish(task, TaskStatus.COMPLETED, output)
+        task = run.put(_processed(task))
+        run.end(WorkflowStatus(status), reason=str(reason) if reason else None, output=output)
+        return task
+
+
+def _processed(task: TaskState) -> TaskState:
+    from dataclasses import replace
+
+    return replace(task, processed=True)

@@ -258,8 +258,8 @@ class Run:
         if nxt.loop_end is not None:
             loop_task = self.latest(nxt.loop_end)
             if loop_task is not None and not loop_task.is_terminal:
-                node = self.defn.node(nxt.loop_end)
-                registry.get(node.type).on_body_end(self, loop_task, node)
+                loop_node = self.defn.node(nxt.loop_end)
+                registry.get(loop_node.type).on_body_end(self, loop_task, loop_node)
             return
         node = nxt.node
         if node is None:

@@ -26,10 +26,10 @@ class Terminate(TaskType):
             return run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, {}, reason=reason)
         value = task.input.get("workflowOutput")
         output = dict(value) if isinstance(value, dict) else ({} if value is None else {"output": value})
-        reason = task.input.get("terminationReason")
+        given_reason = task.input.get("terminationReason")
         task = run.finish(task, TaskStatus.COMPLETED, output)
         task = run.put(_processed(task))
-        run.end(WorkflowStatus(status), reason=str(reason) if reason else None, output=output)
+        run.end(WorkflowStatus(status), reason=str(given_reason) if given_reason else None, output=output)
         return task
 
 

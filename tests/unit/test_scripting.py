@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import jq
@@ -53,12 +54,28 @@ class Clock:
         self.cpu = time.process_time() - self._cpu
 
 
+def _children() -> set[int]:
+    """Live child pids of this process (zombies included), read from /proc."""
+    pids: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        text = (task / "children").read_text().split()
+        pids.update(int(p) for p in text)
+    return pids
+
+
+_BASELINE_CHILDREN: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def _children_baseline() -> None:
+    # Other tests in the same session (live stacks, SDK workers) may own children; only jq
+    # children started during this test count.
+    _BASELINE_CHILDREN.clear()
+    _BASELINE_CHILDREN.update(_children())
+
+
 def no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+    return not (_children() - _BASELINE_CHILDREN)
 
 
 @pytest.fixture

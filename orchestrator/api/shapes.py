@@ -180,3 +180,30 @@ def task_def_json(row: TaskDef) -> dict[str, Any]:
 
 def task_log_json(row: TaskLog) -> dict[str, Any]:
     return {"log": row.log, "taskId": row.task_id, "createdTime": _ms(row.created_time)}
+
+
+def task_summary_json(row: Task) -> dict[str, Any]:
+    import json
+
+    wf = row.workflow
+    return {
+        "workflowId": wf.id,
+        "workflowType": wf.name,
+        "correlationId": wf.correlation_id,
+        "scheduledTime": _iso(row.scheduled_time),
+        "startTime": _iso(row.start_time),
+        "updateTime": _iso(row.update_time),
+        "endTime": _iso(row.end_time),
+        "status": row.status,
+        "reasonForIncompletion": row.reason,
+        "executionTime": max(0, _ms(row.end_time) - _ms(row.start_time)) if row.end_time and row.start_time else 0,
+        "queueWaitTime": max(0, _ms(row.start_time) - _ms(row.scheduled_time)) if row.start_time else 0,
+        "taskDefName": row.def_name,
+        "taskType": wire_task_type(row.task_type, row.def_name),
+        "input": json.dumps(row.input),
+        "output": json.dumps(row.output),
+        "taskId": row.id,
+        "taskReferenceName": row.ref,
+        "workflowPriority": wf.priority,
+        "domain": row.domain,
+    }

@@ -6,6 +6,7 @@ from django.urls import path
 
 from . import poll
 from . import views_metadata as meta
+from . import views_search as search
 from . import views_tasks as t
 from . import views_token as tok
 from . import views_workflow as wf
@@ -24,6 +25,13 @@ urlpatterns = [
     # workflows
     path("workflow", wf.StartWorkflow.as_view()),
     path("workflow/decide/<str:workflow_id>", wf.DecideWorkflow.as_view()),
+    path("workflow/search", search.SearchWorkflows.as_view()),
+    path("workflow/bulk/pause", search.BulkPause.as_view()),
+    path("workflow/bulk/resume", search.BulkResume.as_view()),
+    path("workflow/bulk/terminate", search.BulkTerminate.as_view()),
+    path("workflow/running/<str:name>", search.Running.as_view()),
+    path("workflow/<str:name>/correlated", search.Correlated.as_view()),
+    path("workflow/<str:name>/correlated/<str:correlation_id>", search.CorrelatedOne.as_view()),
     path("workflow/<str:key>", wf.WorkflowByNameOrId.as_view()),
     path("workflow/<str:workflow_id>/status", wf.WorkflowStatusView.as_view()),
     path("workflow/<str:workflow_id>/pause", wf.PauseWorkflow.as_view()),
@@ -34,6 +42,7 @@ urlpatterns = [
     path("tasks/update-v2", t.UpdateTaskV2.as_view()),
     path("tasks/poll/batch/<str:task_type>", poll.poll_batch),
     path("tasks/poll/<str:task_type>", poll.poll_one),
+    path("tasks/search", search.SearchTasks.as_view()),
     path("tasks/queue/sizes", t.QueueSizes.as_view()),
     path("tasks/queue/all", t.AllQueues.as_view()),
     path("tasks/queue/polldata", t.PollData.as_view()),

@@ -134,7 +134,7 @@ def to_state(row: Task) -> TaskState:
     )
 
 
-def _row_values(task: TaskState) -> dict[str, Any]:
+def row_values(task: TaskState) -> dict[str, Any]:
     values = {name: getattr(task, name) for name in _TASK_FIELDS}
     values["status"] = task.status.value
     values["input"] = dict(task.input)
@@ -151,6 +151,21 @@ def lease_deadline(task: TaskState) -> datetime | None:
 
     last = task.update_time or task.start_time or task.scheduled_time
     return last + timedelta(seconds=task.response_timeout_seconds)
+
+
+def insert_tasks(row: Workflow, tasks: Sequence[TaskState]) -> None:
+    Task.objects.bulk_create(
+        [
+            Task(
+                id=t.task_id,
+                workflow_id=row.id,
+                queue=t.def_name if registry.is_worker_type(t.task_type) else None,
+                priority=row.priority,
+                **row_values(t),
+            )
+            for t in tasks
+        ]
+    )
 
 
 class History:
@@ -214,22 +229,10 @@ def save(row: Workflow, outcome: Outcome, now: datetime, extra_changed: Iterable
     changed.update({t.task_id: t for t in outcome.changed})
     created_ids = {t.task_id for t in outcome.created}
     if outcome.created:
-        queue_of = {t.task_id: t.def_name if registry.is_worker_type(t.task_type) else None for t in outcome.created}
-        Task.objects.bulk_create(
-            [
-                Task(
-                    id=t.task_id,
-                    workflow_id=row.id,
-                    queue=queue_of[t.task_id],
-                    priority=row.priority,
-                    **_row_values(changed.get(t.task_id, t)),
-                )
-                for t in outcome.created
-            ]
-        )
+        insert_tasks(row, [changed.get(t.task_id, t) for t in outcome.created])
     for task in changed.values():
         if task.task_id not in created_ids:
-            Task.objects.filter(pk=task.task_id).update(**_row_values(task))
+            Task.objects.filter(pk=task.task_id).update(**row_values(task))
     update_fields = ["update_time", "seq", "next_check_at"]
     row.update_time = now
     row.seq = max(row.seq, outcome.seq)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.db import OperationalError
@@ -11,8 +12,8 @@ from django.utils import timezone
 from executions.models import Task, Workflow
 from orchestrator.conf import baton
 from orchestrator.engine.status import TaskStatus
-from orchestrator.services import runtime, workflows
-from orchestrator.services.errors import NotFound
+from orchestrator.services import runtime, system_tasks, workflows
+from orchestrator.services.errors import NotFound, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,24 @@ def decide_workflow(workflow_id: str) -> None:
 @shared_task(name="orchestrator.tasks.start_failure_workflow", ignore_result=True)
 def start_failure_workflow(workflow_id: str) -> None:
     workflows.start_failure_workflow(workflow_id)
+
+
+@shared_task(name="orchestrator.tasks.run_system_task", ignore_result=True)
+def run_system_task(task_id: str) -> None:
+    system_tasks.run(task_id)
+
+
+@shared_task(name="orchestrator.tasks.notify_parent", ignore_result=True)
+def notify_parent(child_id: str) -> None:
+    system_tasks.notify_parent(child_id)
+
+
+@shared_task(name="orchestrator.tasks.terminate_child", ignore_result=True)
+def terminate_child(child_id: str, reason: str) -> None:
+    try:
+        workflows.terminate(child_id, reason)
+    except ServiceError:
+        pass  # already completed or gone
 
 
 @shared_task(name="orchestrator.tasks.sweep", ignore_result=True)
@@ -51,4 +70,25 @@ def sweep() -> int:
             continue
         except OperationalError:
             log.warning("sweeper could not decide %s now; next tick retries", workflow_id, exc_info=True)
+    _resend_lost_messages(now)
     return len(due)
+
+
+def _resend_lost_messages(now: datetime) -> None:
+    """Async system tasks still SCHEDULED, and finished children whose parent task still waits."""
+    stale = now - timedelta(seconds=max(10, 2 * baton.SWEEP_INTERVAL_SECONDS))
+    waiting = Task.objects.filter(
+        status=TaskStatus.SCHEDULED.value, queue__isnull=True, task_type__in=system_tasks.ASYNC_TYPES,
+        available_at__lte=stale,
+    ).values_list("id", flat=True)[: baton.SWEEP_BATCH]
+    for task_id in waiting:
+        run_system_task.delay(task_id)
+    children = Workflow.objects.filter(
+        status__in=["COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED"], parent_workflow_task_id__isnull=False,
+        update_time__lte=stale,
+    )
+    parents = Task.objects.filter(
+        task_type="SUB_WORKFLOW", status=TaskStatus.IN_PROGRESS.value, sub_workflow_id__in=children.values("id")
+    ).values_list("sub_workflow_id", flat=True)[: baton.SWEEP_BATCH]
+    for child_id in parents:
+        notify_parent.delay(child_id)

@@ -6,6 +6,7 @@ from django.urls import path
 
 from . import poll
 from . import views_metadata as meta
+from . import views_operations as ops
 from . import views_search as search
 from . import views_tasks as t
 from . import views_token as tok
@@ -29,6 +30,8 @@ urlpatterns = [
     path("workflow/bulk/pause", search.BulkPause.as_view()),
     path("workflow/bulk/resume", search.BulkResume.as_view()),
     path("workflow/bulk/terminate", search.BulkTerminate.as_view()),
+    path("workflow/bulk/restart", ops.BulkRestart.as_view()),
+    path("workflow/bulk/retry", ops.BulkRetry.as_view()),
     path("workflow/running/<str:name>", search.Running.as_view()),
     path("workflow/<str:name>/correlated", search.Correlated.as_view()),
     path("workflow/<str:name>/correlated/<str:correlation_id>", search.CorrelatedOne.as_view()),
@@ -37,6 +40,10 @@ urlpatterns = [
     path("workflow/<str:workflow_id>/pause", wf.PauseWorkflow.as_view()),
     path("workflow/<str:workflow_id>/resume", wf.ResumeWorkflow.as_view()),
     path("workflow/<str:workflow_id>/remove", wf.RemoveWorkflow.as_view()),
+    path("workflow/<str:workflow_id>/restart", ops.RestartWorkflow.as_view()),
+    path("workflow/<str:workflow_id>/retry", ops.RetryWorkflow.as_view()),
+    path("workflow/<str:workflow_id>/rerun", ops.RerunWorkflow.as_view()),
+    path("workflow/<str:workflow_id>/skiptask/<str:ref>", ops.SkipTask.as_view()),
     # tasks
     path("tasks", t.UpdateTask.as_view()),
     path("tasks/update-v2", t.UpdateTaskV2.as_view()),

@@ -93,12 +93,16 @@ def _handle_failure(run: Run, task: TaskState) -> None:
         task = run.put(replace(task, status=TaskStatus.COMPLETED_WITH_ERRORS))
         _process_finished(run, task)
         return
-    run.put(replace(task, processed=True))
+    task = run.put(replace(task, processed=True))
     status = {
         TaskStatus.TIMED_OUT: WorkflowStatus.TIMED_OUT,
         TaskStatus.CANCELED: WorkflowStatus.TERMINATED,
     }.get(task.status, WorkflowStatus.FAILED)
     reason = f"Task {task.task_id} failed with status: {status.value} and reason: '{task.reason}'"
+    # Conductor's updateWorkflowOutput(workflow, task): without outputParameters, a workflow that
+    # a task ended takes that task's output (CONDUCTOR.md §1 "output of the last task").
+    run.last_finished = task
+    run.failure_task = task
     run.end(status, reason=reason)
 
 
@@ -116,6 +120,10 @@ def _max_retries(run: Run, task: TaskState) -> int:
 def _check_pending(run: Run, task: TaskState) -> TaskState:
     handler = registry.get(task.task_type)
     if handler.is_worker:
+        if run.status == WorkflowStatus.PAUSED:
+            # Conductor's decider returns right after the workflow-timeout check while a
+            # workflow is PAUSED (CONDUCTOR.md §6): worker tasks are not timed out meanwhile.
+            return task
         return _check_worker_timeouts(run, task)
     return handler.check(run, task, run.defn.node(task.node_ref))
 
@@ -123,10 +131,14 @@ def _check_pending(run: Run, task: TaskState) -> TaskState:
 def _check_worker_timeouts(run: Run, task: TaskState) -> TaskState:
     tdef = run.task_def(task.def_name) or _DEFAULT_WORKER_DEF
     now = run.now
+    deadline = _task_deadline(task, tdef)
+    if deadline is not None and now >= deadline:
+        timed_out = _task_timed_out(run, task, tdef, f"Task timed out after {tdef.timeout_seconds} seconds")
+        # ALERT_ONLY leaves the task as it is; the response timeout below still applies to it,
+        # as in Conductor, where checkTaskTimeout and isResponseTimedOut are independent.
+        if timed_out is not task:
+            return timed_out
     if task.status == TaskStatus.IN_PROGRESS:
-        started = task.start_time or task.scheduled_time
-        if tdef.timeout_seconds > 0 and now >= started + timedelta(seconds=tdef.timeout_seconds):
-            return _task_timed_out(run, task, tdef, f"Task timed out after {tdef.timeout_seconds} seconds")
         lease_end = _lease_end(task)
         if now >= lease_end:
             reason = f"responseTimeoutSeconds: {task.response_timeout_seconds} exceeded"
@@ -138,14 +150,47 @@ def _check_worker_timeouts(run: Run, task: TaskState) -> TaskState:
     return task
 
 
+def _task_deadline(task: TaskState, tdef: TaskDefinition) -> datetime | None:
+    """When `timeoutSeconds` runs out for this attempt, if it applies.
+
+    As in Conductor's checkTaskTimeout it counts from the first poll plus the start delay, and
+    it covers every started attempt: also one a worker put back to SCHEDULED with a callback,
+    which would otherwise escape the limit for as long as it keeps asking for callbacks.
+    """
+    if tdef.timeout_seconds <= 0:
+        return None
+    started = task.start_time
+    if started is None and task.status == TaskStatus.IN_PROGRESS:
+        started = task.scheduled_time
+    if started is None:
+        return None
+    return started + timedelta(seconds=task.start_delay_seconds + tdef.timeout_seconds)
+
+
+def _worker_timers(task: TaskState, tdef: TaskDefinition) -> list[datetime | None]:
+    """The moments at which `_check_worker_timeouts` may change this task."""
+    moments: list[datetime | None] = []
+    # An ALERT_ONLY timeout changes nothing, so it needs no timer; a past one would otherwise
+    # ask to be woken up again immediately, forever.
+    if tdef.timeout_policy != "ALERT_ONLY":
+        moments.append(_task_deadline(task, tdef))
+        if task.status == TaskStatus.SCHEDULED and tdef.poll_timeout_seconds:
+            since = task.available_at or task.scheduled_time
+            moments.append(since + timedelta(seconds=tdef.poll_timeout_seconds))
+    if task.status == TaskStatus.IN_PROGRESS:
+        moments.append(_lease_end(task))
+    return moments
+
+
 def _task_timed_out(run: Run, task: TaskState, tdef: TaskDefinition, reason: str) -> TaskState:
     if tdef.timeout_policy == "ALERT_ONLY":
         return task
     task = run.finish(task, TaskStatus.TIMED_OUT, reason=reason)
     if tdef.timeout_policy == "TIME_OUT_WF":
-        run.put(replace(task, processed=True))
+        task = run.put(replace(task, processed=True))
         run.failed_refs.append(task.ref)
         run.failed_names.append(task.def_name)
+        run.last_finished = run.failure_task = task
         run.end(WorkflowStatus.TIMED_OUT, reason=f"Task {task.task_id} timed out: {reason}")
     return task
 
@@ -182,15 +227,8 @@ def _next_wakeup(run: Run) -> datetime | None:
             continue
         handler = registry.get(task.task_type)
         if handler.is_worker:
-            tdef = run.task_def(task.def_name) or _DEFAULT_WORKER_DEF
-            if task.status == TaskStatus.IN_PROGRESS:
-                moments.append(_lease_end(task))
-                if tdef.timeout_seconds > 0:
-                    started = task.start_time or task.scheduled_time
-                    moments.append(started + timedelta(seconds=tdef.timeout_seconds))
-            elif tdef.poll_timeout_seconds:
-                since = task.available_at or task.scheduled_time
-                moments.append(since + timedelta(seconds=tdef.poll_timeout_seconds))
+            if run.status != WorkflowStatus.PAUSED:  # see _check_pending
+                moments += _worker_timers(task, run.task_def(task.def_name) or _DEFAULT_WORKER_DEF)
         else:
             moments.append(getattr(handler, "wakeup", _no_wakeup)(run, task))
     return earliest(*moments)
@@ -213,8 +251,11 @@ def _outcome(run: Run) -> Outcome:
             failed_refs=tuple(run.failed_refs),
             failed_task_names=tuple(run.failed_names),
             end_time=run.now,
+            # A task that ends the workflow TERMINATED (a CANCELED task) starts the failure
+            # workflow too, as in Conductor (CONDUCTOR.md §6 "TERMINATED-by-task"); a TERMINATE
+            # task with status TERMINATED and the terminate API do not.
             start_failure_workflow=(
-                run.end_status in (WorkflowStatus.FAILED, WorkflowStatus.TIMED_OUT)
+                (run.end_status in (WorkflowStatus.FAILED, WorkflowStatus.TIMED_OUT) or run.failure_task is not None)
                 and run.defn.failure_workflow is not None
             ),
         )

@@ -66,6 +66,7 @@ class Run:
         self.failed_refs: list[str] = []
         self.failed_names: list[str] = []
         self.last_finished: TaskState | None = None
+        self.failure_task: TaskState | None = None  # the task whose failure ended the workflow
         self._workflow_doc: dict[str, Any] | None = None
 
     # -- tasks ---------------------------------------------------------------------------

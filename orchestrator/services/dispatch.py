@@ -1,7 +1,8 @@
 """Work that leaves the transaction: Celery messages, sent only after commit.
 
-A lost message only delays work: every wake-up is also stored as `next_check_at`, which the
-beat-driven sweeper reads.
+A lost message only delays work: every wake-up is also stored as `next_check_at`, async system
+tasks left SCHEDULED are re-sent by the sweeper, and finished children are re-announced to
+their parents by the sweeper too.
 """
 
 from __future__ import annotations
@@ -14,27 +15,43 @@ from django.db import transaction
 from executions.models import Workflow
 from orchestrator.conf import baton
 from orchestrator.engine.model import Outcome
+from orchestrator.engine.status import TaskStatus
+from orchestrator.systemtasks import registry
 
 log = logging.getLogger(__name__)
+
+
+def is_async(task_type: str) -> bool:
+    return bool(getattr(registry.get(task_type), "is_async", False))
 
 
 def after_decide(row: Workflow, outcome: Outcome, now: datetime) -> None:
     wakeup = outcome.next_wakeup
     if wakeup is not None and wakeup - now < timedelta(seconds=baton.SWEEP_INTERVAL_SECONDS):
         # Timers shorter than a sweep tick get their own message so they fire on time.
-        _send_on_commit("orchestrator.tasks.decide_workflow", row.id, eta=wakeup)
+        send_on_commit("orchestrator.tasks.decide_workflow", row.id, eta=wakeup)
+    for task in outcome.created:
+        if task.status == TaskStatus.SCHEDULED and is_async(task.task_type):
+            eta = task.available_at if task.available_at and task.available_at > now else None
+            send_on_commit("orchestrator.tasks.run_system_task", task.task_id, eta=eta)
+    for task in outcome.changed:
+        if task.task_type == "SUB_WORKFLOW" and task.status == TaskStatus.CANCELED and task.sub_workflow_id:
+            send_on_commit("orchestrator.tasks.terminate_child", task.sub_workflow_id,
+                           f"Parent workflow {row.id} ended")
     patch = outcome.workflow
+    if patch is not None and patch.status is not None and patch.status.is_terminal and row.parent_workflow_id:
+        send_on_commit("orchestrator.tasks.notify_parent", row.id)
     if patch is not None and patch.start_failure_workflow:
-        _send_on_commit("orchestrator.tasks.start_failure_workflow", row.id)
+        send_on_commit("orchestrator.tasks.start_failure_workflow", row.id)
 
 
-def _send_on_commit(task_name: str, *args: object, eta: datetime | None = None) -> None:
+def send_on_commit(task_name: str, *args: object, eta: datetime | None = None) -> None:
     def send() -> None:
         from orchestrator.celery import app
 
         try:
             app.send_task(task_name, args=list(args), eta=eta)
-        except Exception:  # the sweeper covers a message that could not be sent
+        except Exception:  # noqa: BLE001 - the sweeper covers a message that could not be sent
             log.warning("could not send %s%r; the sweeper will catch up", task_name, args, exc_info=True)
 
     transaction.on_commit(send)

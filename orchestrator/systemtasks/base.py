@@ -45,6 +45,11 @@ class TaskType:
     def on_body_end(self, run: Run, task: TaskState, node: Node) -> None:
         """Only loops have a body; see DO_WHILE."""
 
+    def terminal_node(self, run: Run, task: TaskState, node: Node) -> Node | None:
+        """For a container that finished before its children (SWITCH), the node whose end is its
+        end; a JOIN waiting on the container waits for that node instead. None: the task itself."""
+        return None
+
 
 def case_string(value: Any) -> str:
     """Conductor compares case keys as Java's String.valueOf of the evaluated value."""

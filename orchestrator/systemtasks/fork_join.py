@@ -42,9 +42,13 @@ class Join(TaskType):
 
     def check(self, run: Run, task: TaskState, node: Node) -> TaskState:
         refs = [runtime_ref(ref, task.iteration) for ref in node.get("joinOn") or []]
-        joined = run.latest_many(refs)
-        if len(joined) < len(refs):
-            return task
+        found = run.latest_many(refs)
+        joined: dict[str, TaskState] = {}
+        for ref in refs:
+            resolved, joined_task = _resolve(run, ref, found.get(ref))
+            if joined_task is None:
+                return task
+            joined[resolved] = joined_task
         # A failed task that has not been processed yet may still be retried: wait for it.
         if any(not t.is_terminal or (not t.status.is_successful and not t.processed) for t in joined.values()):
             return task
@@ -65,3 +69,21 @@ class Join(TaskType):
         )
         reason = "; ".join(f"{t.ref}: {t.reason or t.status.value}" for t in failed)
         return run.finish(task, status, output, reason=reason)
+
+
+def _resolve(run: Run, ref: str, task: TaskState | None) -> tuple[str, TaskState | None]:
+    """The task a `joinOn` ref stands for, as Conductor's Join.resolveTaskReference finds it.
+
+    A finished SWITCH/DECISION stands for the last task of the case it took (recursively), so the
+    JOIN waits for that case to end rather than completing as soon as the SWITCH does. The JOIN's
+    output is keyed by the resolved ref, as in Conductor.
+    """
+    from .registry import get
+
+    while task is not None and task.is_terminal:
+        last = get(task.task_type).terminal_node(run, task, run.defn.node(task.node_ref))
+        if last is None:
+            break
+        ref = runtime_ref(last.ref, task.iteration)
+        task = run.latest(ref)
+    return ref, task

@@ -31,13 +31,22 @@ class Inline(TaskType):
             reason = f"inputParameters.{self.script_key} must be a non-empty script"
             return run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, {"error": reason}, reason)
         try:
-            result = scripting.eval_js(script, task.input)
+            result = scripting.eval_js(self.program(script), task.input)
         except scripting.ScriptError as exc:
             status = TaskStatus.FAILED_WITH_TERMINAL_ERROR if exc.terminal else TaskStatus.FAILED
             return run.finish(task, status, {"error": str(exc)}, reason=str(exc))
         return run.finish(task, TaskStatus.COMPLETED, {"result": result})
 
+    def program(self, script: str) -> str:
+        return script
+
 
 class Lambda(Inline):
     type_name = "LAMBDA"
     script_key = "scriptExpression"
+
+    def program(self, script: str) -> str:
+        # Conductor's Lambda runs `function scriptFun(){<script>} scriptFun();`: the script is a
+        # function body whose `return` gives the result. The newline keeps a trailing `//`
+        # comment from swallowing the closing brace.
+        return f"function scriptFun(){{{script}\n}} scriptFun();"

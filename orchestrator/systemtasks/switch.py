@@ -47,15 +47,18 @@ class Switch(TaskType):
         return {"evaluationResult": [case], "selectedCase": case}
 
     def successors(self, run: Run, task: TaskState, node: Node) -> list[Next]:
-        case = task.input.get("case")
-        chosen = case if isinstance(case, str) and run.defn.has_case(node, case) else None
-        nodes = run.defn.case_nodes(node, chosen)
-        if not nodes and chosen is not None:
-            # Conductor's DECISION falls back to the default case when the matched list is empty.
-            nodes = run.defn.case_nodes(node, None)
+        nodes = _taken(run, task, node)
         if nodes:
             return [Next(node=nodes[0])]
         return [run.defn.next_after(node.ref)]
+
+    def terminal_node(self, run: Run, task: TaskState, node: Node) -> Node | None:
+        # The SWITCH completes before its case runs, so a JOIN on it waits for the case's last
+        # task instead (Conductor's Switch.getTerminalTaskRef). A failed SWITCH took no case.
+        if not task.status.is_successful:
+            return None
+        nodes = _taken(run, task, node)
+        return nodes[-1] if nodes else None
 
 
 class Decision(Switch):
@@ -71,6 +74,17 @@ class Decision(Switch):
 
     def output(self, case: str) -> dict[str, Any]:
         return {"caseOutput": [case]}
+
+
+def _taken(run: Run, task: TaskState, node: Node) -> tuple[Node, ...]:
+    """The nodes of the case this SWITCH/DECISION selected (possibly none)."""
+    case = task.input.get("case")
+    chosen = case if isinstance(case, str) and run.defn.has_case(node, case) else None
+    nodes = run.defn.case_nodes(node, chosen)
+    if not nodes and chosen is not None:
+        # Conductor's DECISION falls back to the default case when the matched list is empty.
+        nodes = run.defn.case_nodes(node, None)
+    return nodes
 
 
 def _with_input(task: TaskState, case: str) -> TaskState:

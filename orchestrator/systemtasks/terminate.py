@@ -27,9 +27,11 @@ class Terminate(TaskType):
         value = task.input.get("workflowOutput")
         output = dict(value) if isinstance(value, dict) else ({} if value is None else {"output": value})
         given_reason = task.input.get("terminationReason")
+        # Conductor's endExecution gives a blank terminationReason this text, also for COMPLETED.
+        end_reason = str(given_reason) if given_reason else f"Workflow is {status} by TERMINATE task: {task.task_id}"
         task = run.finish(task, TaskStatus.COMPLETED, output)
         task = run.put(_processed(task))
-        run.end(WorkflowStatus(status), reason=str(given_reason) if given_reason else None, output=output)
+        run.end(WorkflowStatus(status), reason=end_reason, output=output)
         return task
 
 

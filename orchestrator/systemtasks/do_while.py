@@ -1,0 +1,104 @@
+"""DO_WHILE: run `loopOver` again while `loopCondition` holds (or once per item of `items`).
+
+Body tasks get the runtime ref `<ref>__<iteration>`; the DO_WHILE task carries the current
+iteration in its `iteration` field and collects each iteration's body outputs in its output
+(`{"iteration": n, "1": {ref: output}, ...}`), trimmed to the last `keepLastN` when given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from orchestrator.engine import scripting
+from orchestrator.engine.definition import Node
+from orchestrator.engine.model import TaskState
+from orchestrator.engine.run import runtime_ref
+from orchestrator.engine.status import TaskStatus
+
+from .base import TaskType
+
+if TYPE_CHECKING:
+    from orchestrator.engine.run import Run
+
+MAX_ITERATIONS = 10_000  # a loop that never ends fails clearly instead of growing forever
+
+
+class DoWhile(TaskType):
+    type_name = "DO_WHILE"
+
+    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+        items = self.items(run, task, node)
+        if items is not None and not items:
+            return run.finish(task, TaskStatus.COMPLETED, {"iteration": 0})
+        output: dict[str, Any] = {"iteration": 1}
+        if items is not None:
+            output.update(loopIndex=0, loopItem=items[0])
+        task = run.put(replace(task, status=TaskStatus.IN_PROGRESS, start_time=run.now, iteration=1, output=output))
+        return self.begin_iteration(run, task, node)
+
+    def items(self, run: Run, task: TaskState, node: Node) -> list[Any] | None:
+        if node.get("items") is None and "_items" not in task.input:
+            return None
+        value = run.resolve(node.get("items")) if node.get("items") is not None else task.input.get("_items")
+        return list(value) if isinstance(value, list) else []
+
+    def begin_iteration(self, run: Run, task: TaskState, node: Node) -> TaskState:
+        body = run.defn.loop_body(node)
+        if not body:
+            return run.finish(task, TaskStatus.COMPLETED, dict(task.output))
+        run.schedule(body[0], task.iteration)
+        return run.tasks[task.task_id]
+
+    def on_body_end(self, run: Run, task: TaskState, node: Node) -> None:
+        n = task.iteration
+        members = body_refs(run, node)
+        latest = run.latest_many([runtime_ref(ref, n) for ref in members])
+        this_iteration = {ref: dict(latest[runtime_ref(ref, n)].output) for ref in members
+                          if runtime_ref(ref, n) in latest}
+        output = dict(task.output)
+        output[str(n)] = this_iteration
+        output["iteration"] = n
+        keep = _int(task.input.get("keepLastN"))
+        if keep > 0:
+            for key in [k for k in output if k.isdigit() and int(k) <= n - keep]:
+                del output[key]
+        try:
+            again = self.should_continue(run, task, node, output, this_iteration)
+        except scripting.ScriptError as exc:
+            reason = f"loopCondition failed: {exc}"
+            run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, output, reason=reason)
+            return
+        if not again:
+            run.finish(task, TaskStatus.COMPLETED, output)
+            return
+        limit = _int(task.input.get("maxIterations")) or MAX_ITERATIONS
+        if n >= limit:
+            run.finish(task, TaskStatus.FAILED, output, reason=f"max iterations exceeded ({limit})")
+            return
+        items = self.items(run, task, node)
+        if items is not None:
+            output.update(loopIndex=n, loopItem=items[n])
+        output["iteration"] = n + 1
+        task = run.put(replace(task, iteration=n + 1, output=output, update_time=run.now))
+        self.begin_iteration(run, task, node)
+
+    def should_continue(self, run: Run, task: TaskState, node: Node, output: dict[str, Any],
+                        this_iteration: dict[str, Any]) -> bool:
+        items = self.items(run, task, node)
+        if items is not None:
+            return task.iteration < len(items)
+        condition = node.get("loopCondition")
+        if not isinstance(condition, str) or not condition.strip():
+            return False
+        bindings = {**task.input, node.ref: output, **this_iteration}
+        return bool(scripting.eval_js(condition, bindings))
+
+
+def body_refs(run: Run, node: Node) -> list[str]:
+    """Every node nested in this loop's body (directly or inside SWITCH/FORK)."""
+    return [n.ref for n in run.defn.walk() if run.defn.loop_of(n.ref) == node.ref]
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0

@@ -113,6 +113,12 @@ class Task(models.Model):
         default=True, help_text="Still in the decider's working set: pending, or finished but unprocessed."
     )
     sub_workflow_id = models.CharField(max_length=64, null=True, blank=True)
+    dynamic_node = models.JSONField(
+        null=True, blank=True, help_text="WorkflowTask JSON of a task created by a dynamic fork or DYNAMIC."
+    )
+    dynamic_parent = models.CharField(
+        max_length=255, null=True, blank=True, help_text="The definition node a dynamic task stands in for."
+    )
 
     class Meta:
         ordering = ["seq"]

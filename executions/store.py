@@ -19,7 +19,7 @@ from django.db.models import Q
 
 from orchestrator.engine import definition as definitions
 from orchestrator.engine.model import Outcome, TaskDefinition, TaskState, WorkflowState
-from orchestrator.engine.status import TaskStatus, WorkflowStatus
+from orchestrator.engine.status import TERMINAL_TASK_STATUSES, TaskStatus, WorkflowStatus
 from orchestrator.models import TaskDef
 from orchestrator.systemtasks import registry
 
@@ -30,7 +30,9 @@ _TASK_FIELDS = (
     "output", "scheduled_time", "start_time", "end_time", "update_time", "available_at",
     "callback_after_seconds", "start_delay_seconds", "poll_count", "worker_id", "reason", "retried",
     "retried_task_id", "processed", "domain", "sub_workflow_id", "response_timeout_seconds",
+    "dynamic_node", "dynamic_parent",
 )
+_DONE_STATUSES = ("COMPLETED", "COMPLETED_WITH_ERRORS", "SKIPPED")
 
 
 # -- definitions -------------------------------------------------------------------------------
@@ -131,6 +133,8 @@ def to_state(row: Task) -> TaskState:
         domain=row.domain,
         sub_workflow_id=row.sub_workflow_id,
         response_timeout_seconds=row.response_timeout_seconds,
+        dynamic_node=row.dynamic_node,
+        dynamic_parent=row.dynamic_parent,
     )
 
 
@@ -139,6 +143,7 @@ def row_values(task: TaskState) -> dict[str, Any]:
     values["status"] = task.status.value
     values["input"] = dict(task.input)
     values["output"] = dict(task.output)
+    values["dynamic_node"] = dict(task.dynamic_node) if task.dynamic_node is not None else None
     values["open"] = not (task.status.is_terminal and task.processed)
     values["lease_deadline"] = lease_deadline(task)
     return values
@@ -180,6 +185,16 @@ class History:
         if row is None:
             row = rows.filter(node_ref=ref).order_by("-seq").first()
         return to_state(row) if row is not None else None
+
+    def count_unfinished(self, refs: Sequence[str]) -> int:
+        if not refs:
+            return 0
+        done = (
+            Task.objects.filter(workflow_id=self.workflow_id, ref__in=list(refs), retried=False)
+            .filter(Q(status__in=_DONE_STATUSES) | Q(status__in=list(TERMINAL_TASK_STATUSES), processed=True))
+            .count()
+        )
+        return len(set(refs)) - done
 
     def latest_many(self, refs: Sequence[str]) -> Mapping[str, TaskState]:
         if not refs:

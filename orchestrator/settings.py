@@ -203,3 +203,7 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     "baton-sweeper": {"task": "orchestrator.tasks.sweep", "schedule": float(BATON["SWEEP_INTERVAL_SECONDS"])},
 }
+
+# HTTP tasks may reach these hosts even when they resolve to private or loopback addresses
+# (exact "host" or "host:port"); everything else private is refused (SSRF guard).
+BATON_HTTP_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("BATON_HTTP_ALLOWED_HOSTS", "").split(",") if h.strip()]

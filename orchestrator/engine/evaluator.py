@@ -49,24 +49,33 @@ def evaluate(
 
 
 def _settle(run: Run) -> None:
-    """Re-check pending tasks and process finished ones until a pass changes nothing."""
-    progress = True
-    while progress and not run.ended:
-        progress = False
-        for task_id in sorted(run.tasks, key=lambda i: run.tasks[i].seq):
-            if run.ended:
-                return
+    """Check each pending task once, then work off finished tasks until none is left.
+
+    Finished tasks are taken in seq order; a container (JOIN) is checked again only when a
+    finished task leads to it, so the work of one decision follows what changed, not the
+    number of tasks in the execution.
+    """
+    for task in sorted(run.tasks.values(), key=lambda t: t.seq):
+        if run.ended:
+            return
+        if not task.is_terminal:
+            _check_pending(run, task)
+    while not run.ended and run.status == WorkflowStatus.RUNNING:
+        if run.finished:
+            task_id = min(run.finished, key=run.finished.__getitem__)
+            _process_finished(run, run.tasks[task_id])
+        elif run.recheck:
+            task_id = min(run.recheck, key=run.recheck.__getitem__)
+            del run.recheck[task_id]
             task = run.tasks[task_id]
             if not task.is_terminal:
-                if _check_pending(run, task) is not task:
-                    progress = True
-            elif not task.processed and run.status == WorkflowStatus.RUNNING:
-                _process_finished(run, task)
-                progress = True
+                _check_pending(run, task)
+        else:
+            return
 
 
 def _process_finished(run: Run, task: TaskState) -> None:
-    node = run.defn.node(task.node_ref)
+    node = run.node_of(task)
     if not task.status.is_successful:
         _handle_failure(run, task)
         return
@@ -81,11 +90,15 @@ def _process_finished(run: Run, task: TaskState) -> None:
 
 
 def _handle_failure(run: Run, task: TaskState) -> None:
-    node = run.defn.node(task.node_ref)
+    node = run.node_of(task)
     handler = registry.get(task.task_type)
     if handler.retriable and task.status.is_retriable and task.retry_count < _max_retries(run, task):
         run.put(replace(task, retried=True, processed=True))
-        run.schedule(node, task.iteration, retry_of=task)
+        if task.dynamic_parent is not None:
+            run.schedule(node, task.iteration, retry_of=task, dynamic_parent=task.dynamic_parent,
+                         dynamic_input=task.input)
+        else:
+            run.schedule(node, task.iteration, retry_of=task)
         return
     run.failed_refs.append(task.ref)
     run.failed_names.append(task.def_name)
@@ -107,7 +120,7 @@ def _handle_failure(run: Run, task: TaskState) -> None:
 
 
 def _max_retries(run: Run, task: TaskState) -> int:
-    node = run.defn.node(task.node_ref)
+    node = run.node_of(task)
     override = node.get("retryCount")
     if isinstance(override, int) and not isinstance(override, bool) and override >= 0:
         return override
@@ -125,7 +138,7 @@ def _check_pending(run: Run, task: TaskState) -> TaskState:
             # workflow is PAUSED (CONDUCTOR.md §6): worker tasks are not timed out meanwhile.
             return task
         return _check_worker_timeouts(run, task)
-    return handler.check(run, task, run.defn.node(task.node_ref))
+    return handler.check(run, task, run.node_of(task))
 
 
 def _check_worker_timeouts(run: Run, task: TaskState) -> TaskState:

@@ -67,6 +67,10 @@ class TaskState:
     domain: str | None = None
     sub_workflow_id: str | None = None
     response_timeout_seconds: int = 3600
+    # Tasks created by FORK_JOIN_DYNAMIC / DYNAMIC are not nodes of the definition: they carry
+    # their WorkflowTask JSON, and the ref of the node whose place they take in the structure.
+    dynamic_node: Mapping[str, JSON] | None = None
+    dynamic_parent: str | None = None
 
     @property
     def is_terminal(self) -> bool:
@@ -104,6 +108,10 @@ class TaskHistory(Protocol):
 
     def latest_many(self, refs: Sequence[str]) -> Mapping[str, TaskState]:
         """`latest` for several refs in one go; refs with no task are absent."""
+
+    def count_unfinished(self, refs: Sequence[str]) -> int:
+        """How many of these runtime refs have no latest attempt that finished for good
+        (terminal and successful, or terminal and processed)."""
 
 
 @dataclass(frozen=True)

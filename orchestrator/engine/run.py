@@ -29,7 +29,7 @@ def wire_task_type(task_type: str, def_name: str) -> str:
 
     if registry.get(task_type).is_worker:
         return def_name
-    return "FORK" if task_type == "FORK_JOIN" else task_type
+    return "FORK" if task_type in ("FORK_JOIN", "FORK_JOIN_DYNAMIC") else task_type
 
 
 class Run:
@@ -68,6 +68,12 @@ class Run:
         self.last_finished: TaskState | None = None
         self.failure_task: TaskState | None = None  # the task whose failure ended the workflow
         self._workflow_doc: dict[str, Any] | None = None
+        # Worklists: finished tasks whose successors are still to be decided, and pending
+        # containers (JOINs) that a finished task led to and that must be checked again.
+        self.finished: dict[str, int] = {
+            t.task_id: t.seq for t in state.tasks if t.status.is_terminal and not t.processed
+        }
+        self.recheck: dict[str, int] = {}
 
     # -- tasks ---------------------------------------------------------------------------
 
@@ -83,7 +89,23 @@ class Run:
             self.changed.add(task.task_id)
         self.tasks[task.task_id] = task
         self._remember(task)
+        if task.status.is_terminal and not task.processed:
+            self.finished[task.task_id] = task.seq
+        else:
+            self.finished.pop(task.task_id, None)
         return task
+
+    def node_of(self, task: TaskState) -> Node:
+        """The definition node a task runs (or its own node, for dynamically created tasks)."""
+        if task.dynamic_node is not None:
+            return dynamic_node(task.dynamic_node)
+        return self.defn.node(task.node_ref)
+
+    def next_after(self, task: TaskState) -> Next:
+        """What follows a task in the structure; a dynamic task stands where its parent stands."""
+        if task.dynamic_parent is not None:
+            return self.defn.next_after(task.dynamic_parent)
+        return self.defn.next_after(task.node_ref)
 
     def latest(self, ref: str) -> TaskState | None:
         """The newest attempt of `ref` (runtime ref, or node ref for the latest iteration)."""
@@ -104,6 +126,15 @@ class Run:
                 self._remember(task)
         return found
 
+    def count_unfinished(self, refs: list[str]) -> int:
+        """How many of `refs` (latest attempts) are missing or not finished for good."""
+        known = [ref for ref in refs if ref in self.by_ref]
+        unknown = [ref for ref in refs if ref not in self.by_ref]
+        pending = sum(1 for ref in known if not _finished_for_good(self.by_ref[ref]))
+        if unknown:
+            pending += self.history.count_unfinished(unknown)
+        return pending
+
     def task_def(self, name: str) -> TaskDefinition | None:
         return self.task_defs(name)
 
@@ -115,9 +146,14 @@ class Run:
         return loop_task.iteration if loop_task is not None else hint
 
     def schedule(
-        self, node: Node, iteration: int, *, retry_of: TaskState | None = None
+        self, node: Node, iteration: int, *, retry_of: TaskState | None = None,
+        dynamic_parent: str | None = None, dynamic_input: Mapping[str, JSON] | None = None,
     ) -> TaskState:
-        """Create the next task row for `node` and let its type start it."""
+        """Create the next task row for `node` and let its type start it.
+
+        `dynamic_parent` marks a task created by a dynamic fork (or DYNAMIC): it keeps its node
+        JSON and takes `dynamic_input` as its input instead of resolving inputParameters.
+        """
         from orchestrator.systemtasks import registry
 
         handler = registry.get(node.type)
@@ -152,8 +188,13 @@ class Run:
             retried_task_id=retry_of.task_id if retry_of is not None else None,
             domain=self._domain_for(node.name) if handler.is_worker else None,
             response_timeout_seconds=(tdef.response_timeout_seconds if tdef else 3600),
+            dynamic_node=dict(node.raw) if dynamic_parent is not None else None,
+            dynamic_parent=dynamic_parent,
         )
-        task = replace(task, input=handler.build_input(self, node, task))
+        if dynamic_input is not None:
+            task = replace(task, input=dict(dynamic_input))
+        else:
+            task = replace(task, input=handler.build_input(self, node, task))
         self.created.append(task_id)
         self.tasks[task_id] = task
         self._remember(task)
@@ -270,8 +311,25 @@ class Run:
         if existing is not None and existing.ref == runtime_ref(node.ref, iteration):
             if existing.status == TaskStatus.SKIPPED:
                 self.visit(self.defn.next_after(node.ref), iteration)
+            elif not existing.is_terminal:
+                # A JOIN (or other container) that a finished branch leads to: look again.
+                self.recheck[existing.task_id] = existing.seq
             return
         self.schedule(node, iteration)
+
+
+def _finished_for_good(task: TaskState) -> bool:
+    """Terminal, and not about to be retried (a failure counts once it has been processed)."""
+    return task.is_terminal and (task.status.is_successful or task.processed) and not task.retried
+
+
+def dynamic_node(raw: Mapping[str, Any]) -> Node:
+    return Node(
+        ref=str(raw.get("taskReferenceName")),
+        name=str(raw.get("name") or raw.get("taskReferenceName")),
+        type=str(raw.get("type") or "SIMPLE"),
+        raw=raw,
+    )
 
 
 def task_doc(task: TaskState, workflow_id: str) -> dict[str, Any]:

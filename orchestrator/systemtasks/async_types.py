@@ -7,7 +7,7 @@ and reports the result through the same write path a worker uses.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from orchestrator.engine.definition import Node
 from orchestrator.engine.model import TaskState
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class AsyncSystemTask(TaskType):
-    is_async: ClassVar[bool] = True
+    is_async = True
 
 
 class Http(AsyncSystemTask):

@@ -23,6 +23,8 @@ class TaskType:
     is_worker: ClassVar[bool] = False
     # Control-flow operators are never retried (Conductor's built-in tasks).
     retriable: ClassVar[bool] = False
+    # Run by a Celery worker after the decision commits (HTTP, SUB_WORKFLOW, ...).
+    is_async: ClassVar[bool] = False
 
     def build_input(self, run: Run, node: Node, task: TaskState) -> dict[str, Any]:
         params = run.resolve_map(node.input_parameters, task_id=task.task_id)
@@ -40,7 +42,7 @@ class TaskType:
         return task
 
     def successors(self, run: Run, task: TaskState, node: Node) -> list[Next]:
-        return [run.defn.next_after(node.ref)]
+        return [run.next_after(task)]
 
     def on_body_end(self, run: Run, task: TaskState, node: Node) -> None:
         """Only loops have a body; see DO_WHILE."""

@@ -34,6 +34,16 @@ class ForkJoin(TaskType):
 class Join(TaskType):
     type_name = "JOIN"
 
+    def build_input(self, run: Run, node: Node, task: TaskState) -> dict[str, Any]:
+        from .dynamic_fork import forked_refs
+
+        params = super().build_input(run, node, task)
+        dynamic = forked_refs(run, node)
+        if dynamic is not None:
+            # After a dynamic fork the refs to wait for are only known now.
+            params["joinOn"] = dynamic
+        return params
+
     def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
         from dataclasses import replace
 
@@ -41,7 +51,15 @@ class Join(TaskType):
         return self.check(run, task, node)
 
     def check(self, run: Run, task: TaskState, node: Node) -> TaskState:
-        refs = [runtime_ref(ref, task.iteration) for ref in node.get("joinOn") or []]
+        dynamic = task.input.get("joinOn")
+        if isinstance(dynamic, list):
+            refs = [runtime_ref(str(ref), task.iteration) for ref in dynamic]
+            # Cheap count first: a fork of a thousand branches must not read every branch on
+            # each completion; the full read happens once, when everything has finished.
+            if run.count_unfinished(refs) > 0:
+                return task
+        else:
+            refs = [runtime_ref(ref, task.iteration) for ref in node.get("joinOn") or []]
         found = run.latest_many(refs)
         joined: dict[str, TaskState] = {}
         for ref in refs:
@@ -81,7 +99,7 @@ def _resolve(run: Run, ref: str, task: TaskState | None) -> tuple[str, TaskState
     from .registry import get
 
     while task is not None and task.is_terminal:
-        last = get(task.task_type).terminal_node(run, task, run.defn.node(task.node_ref))
+        last = get(task.task_type).terminal_node(run, task, run.node_of(task))
         if last is None:
             break
         ref = runtime_ref(last.ref, task.iteration)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from .async_types import Event, Http, StartWorkflow, SubWorkflow
 from .base import TaskType
+from .do_while import DoWhile
+from .dynamic_fork import Dynamic, ForkJoinDynamic
+from .exclusive_join import ExclusiveJoin
 from .fork_join import ForkJoin, Join
+from .human import Human
 from .inline import Inline, Lambda
 from .jq_transform import JqTransform
 from .noop import Noop
@@ -11,6 +16,7 @@ from .set_variable import SetVariable
 from .simple import Simple
 from .switch import Decision, Switch
 from .terminate import Terminate
+from .wait import Wait
 
 _SIMPLE = Simple()
 
@@ -28,6 +34,16 @@ TYPES: dict[str, TaskType] = {
         Lambda(),
         JqTransform(),
         Noop(),
+        DoWhile(),
+        ForkJoinDynamic(),
+        Dynamic(),
+        ExclusiveJoin(),
+        Wait(),
+        Human(),
+        Http(),
+        SubWorkflow(),
+        StartWorkflow(),
+        Event(),
     )
 }
 TYPES["USER_DEFINED"] = _SIMPLE

@@ -52,6 +52,17 @@ class MemoryHistory:
         by_ref, by_node = self._index()
         return by_ref.get(ref) or by_node.get(ref)
 
+    def count_unfinished(self, refs: Sequence[str]) -> int:
+        self.calls += 1
+        pending = 0
+        for ref in set(refs):
+            task = self.latest(ref)
+            self.calls -= 1
+            done = task is not None and task.is_terminal and not task.retried and (
+                task.status.is_successful or task.processed)
+            pending += 0 if done else 1
+        return pending
+
     def latest_many(self, refs: Sequence[str]) -> Mapping[str, TaskState]:
         self.calls += 1
         self.refs.extend(refs)

@@ -1,0 +1,131 @@
+"""FORK_JOIN_DYNAMIC and DYNAMIC: tasks chosen at run time from the task's input.
+
+FORK_JOIN_DYNAMIC (runtime type FORK) completes at once and starts one task per entry of its
+dynamic list; the JOIN after it waits for exactly those refs (its input `joinOn`). DYNAMIC runs
+the task named by an input parameter in its own place. Both store the generated WorkflowTask
+JSON on the task row, since such tasks are not nodes of the definition.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from orchestrator.engine.definition import Next, Node
+from orchestrator.engine.model import TaskState
+from orchestrator.engine.run import dynamic_node
+from orchestrator.engine.status import TaskStatus
+
+from .base import TaskType
+
+if TYPE_CHECKING:
+    from orchestrator.engine.run import Run
+
+
+class DynamicForkError(ValueError):
+    pass
+
+
+def _forked(node: Node, inputs: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The WorkflowTask JSONs to start and the input of each, from any of Conductor's three forms."""
+    tasks_param = node.get("dynamicForkTasksParam")
+    if tasks_param:
+        tasks = inputs.get(tasks_param)
+        task_inputs = inputs.get(node.get("dynamicForkTasksInputParamName") or "") or {}
+        if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
+            raise DynamicForkError(f"input '{tasks_param}' must be a list of WorkflowTask objects")
+        if not isinstance(task_inputs, dict):
+            raise DynamicForkError("the dynamic fork task input map must be an object of ref -> input")
+        return [dict(t) for t in tasks], task_inputs
+    legacy = node.get("dynamicForkJoinTasksParam")
+    if legacy:
+        value = inputs.get(legacy) or {}
+        entries = value.get("dynamicTasks") if isinstance(value, dict) else None
+        if not isinstance(entries, list):
+            raise DynamicForkError(f"input '{legacy}' must be an object with a dynamicTasks list")
+        tasks, task_inputs = [], {}
+        for entry in entries:
+            ref = entry.get("referenceName")
+            tasks.append({"name": entry.get("taskName"), "taskReferenceName": ref,
+                          "type": entry.get("type") or "SIMPLE"})
+            task_inputs[ref] = entry.get("input") or {}
+        return tasks, task_inputs
+    name = inputs.get("forkTaskName") or inputs.get("forkTaskWorkflow")
+    fork_inputs = inputs.get("forkTaskInputs")
+    if not name or not isinstance(fork_inputs, list):
+        raise DynamicForkError("set dynamicForkTasksParam, or forkTaskName with a forkTaskInputs list")
+    kind = "SUB_WORKFLOW" if inputs.get("forkTaskWorkflow") else str(inputs.get("forkTaskType") or "SIMPLE")
+    tasks, task_inputs = [], {}
+    for i, item in enumerate(fork_inputs):
+        ref = f"_{name}_{i}"
+        task: dict[str, Any] = {"name": name, "taskReferenceName": ref, "type": kind}
+        if kind == "SUB_WORKFLOW":
+            task["subWorkflowParam"] = {"name": name, "version": inputs.get("forkTaskWorkflowVersion")}
+        tasks.append(task)
+        task_inputs[ref] = {**(item if isinstance(item, dict) else {"input": item}), "__index": i}
+    return tasks, task_inputs
+
+
+class ForkJoinDynamic(TaskType):
+    type_name = "FORK_JOIN_DYNAMIC"
+
+    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+        try:
+            tasks, task_inputs = _forked(node, dict(task.input))
+            refs = [str(t.get("taskReferenceName") or "") for t in tasks]
+            if not all(refs) or len(set(refs)) != len(refs):
+                raise DynamicForkError("every dynamic task needs a unique taskReferenceName")
+            if any(run.defn.has(ref) for ref in refs):
+                raise DynamicForkError("dynamic task refs must not repeat refs of the definition")
+        except DynamicForkError as exc:
+            return run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, {}, reason=str(exc))
+        inputs = {**task.input, "forkedTasks": refs, "forkedTaskDefs": tasks,
+                  "forkedTaskInputs": {ref: task_inputs.get(ref) or {} for ref in refs}}
+        from dataclasses import replace
+
+        task = run.put(replace(task, input=inputs))
+        return run.finish(task, TaskStatus.COMPLETED, {"forkedTasks": refs})
+
+    def successors(self, run: Run, task: TaskState, node: Node) -> list[Next]:
+        for raw in task.input.get("forkedTaskDefs") or []:
+            ref = raw["taskReferenceName"]
+            run.schedule(dynamic_node(raw), task.iteration, dynamic_parent=node.ref,
+                         dynamic_input=task.input["forkedTaskInputs"].get(ref) or {})
+            if run.ended:
+                return []
+        return [run.next_after(task)]
+
+
+def forked_refs(run: Run, join_node: Node) -> list[str] | None:
+    """For a JOIN right after a FORK_JOIN_DYNAMIC: the refs that fork started."""
+    loc = run.defn.index.get(join_node.ref)
+    if loc is None or loc.position == 0:
+        return None
+    before = loc.container[loc.position - 1]
+    if before.type != "FORK_JOIN_DYNAMIC":
+        return None
+    fork = run.latest(before.ref)
+    return list(fork.output.get("forkedTasks") or []) if fork is not None else []
+
+
+class Dynamic(TaskType):
+    """DYNAMIC: becomes the task named by input `dynamicTaskNameParam` (a worker task by default)."""
+
+    type_name = "DYNAMIC"
+
+    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+        name = task.input.get(node.get("dynamicTaskNameParam") or "")
+        if not isinstance(name, str) or not name:
+            reason = f"input '{node.get('dynamicTaskNameParam')}' must name the task to run"
+            return run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, {}, reason=reason)
+        raw = {"name": name, "taskReferenceName": f"{node.ref}_{name}", "type": "SIMPLE",
+               "inputParameters": node.get("inputParameters") or {}}
+        return run.finish(task, TaskStatus.COMPLETED, {"dynamicTask": raw})
+
+    def successors(self, run: Run, task: TaskState, node: Node) -> list[Next]:
+        raw = task.output.get("dynamicTask")
+        if isinstance(raw, dict):
+            existing = run.latest(raw["taskReferenceName"])
+            if existing is None:
+                run.schedule(dynamic_node(raw), task.iteration, dynamic_parent=node.ref, dynamic_input=task.input)
+                return []
+        return [run.next_after(task)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import poll
+from . import poll, sync_views
 from . import views_metadata as meta
 from . import views_operations as ops
 from . import views_search as search
@@ -26,6 +26,7 @@ urlpatterns = [
     # workflows
     path("workflow", wf.StartWorkflow.as_view()),
     path("workflow/decide/<str:workflow_id>", wf.DecideWorkflow.as_view()),
+    path("workflow/execute/<str:name>/<int:version>", sync_views.execute),
     path("workflow/search", search.SearchWorkflows.as_view()),
     path("workflow/bulk/pause", search.BulkPause.as_view()),
     path("workflow/bulk/resume", search.BulkResume.as_view()),
@@ -55,6 +56,8 @@ urlpatterns = [
     path("tasks/queue/polldata", t.PollData.as_view()),
     path("tasks/<str:task_id>", t.TaskDetail.as_view()),
     path("tasks/<str:task_id>/log", t.TaskLogs.as_view()),
+    path("tasks/<str:workflow_id>/<str:status>/signal", sync_views.signal),
+    path("tasks/<str:workflow_id>/<str:status>/signal/sync", sync_views.signal, {"sync": True}),
     path("tasks/<str:workflow_id>/<str:ref>/<str:status>", t.UpdateByRef.as_view()),
     path("tasks/<str:workflow_id>/<str:ref>/<str:status>/sync", t.UpdateByRef.as_view(), {"sync": True}),
 ]

@@ -155,3 +155,24 @@ def test_workflow_client_pause_resume_terminate_and_status(sdk: Stack) -> None:
     wf = workflows.get_workflow(workflow_id, include_tasks=True)
     assert wf.status == "TERMINATED" and wf.reason_for_incompletion == "test over"
     assert [t.status for t in wf.tasks] == ["CANCELED"]
+
+
+def test_workflow_executor_execute_and_signal(sdk: Stack) -> None:
+    from conductor.client.configuration.configuration import Configuration
+    from conductor.client.http.models.workflow_def import WorkflowDef
+    from conductor.client.workflow.executor.workflow_executor import WorkflowExecutor
+
+    doc = {"name": "sdk_signal", "version": 1, "schemaVersion": 2, "tasks": [
+        {"name": "sdk_greet", "taskReferenceName": "greet", "inputParameters": {"name": "${workflow.input.who}"}},
+        {"name": "approval", "taskReferenceName": "approval", "type": "HUMAN"}],
+        "outputParameters": {"greeting": "${greet.output.greeting}", "approved": "${approval.output.approved}"}}
+    metadata = _clients().get_metadata_client()
+    metadata.update_workflow_def(metadata.metadataResourceApi.api_client.deserialize_class(doc, WorkflowDef), True)
+    executor = WorkflowExecutor(Configuration())
+    run = executor.execute("sdk_signal", version=1, workflow_input={"who": "Ada"}, wait_for_seconds=20)
+    assert run.status == "RUNNING"
+    assert [t.reference_task_name for t in run.tasks] == ["greet", "approval"]
+    response = executor.signal(run.workflow_id, "COMPLETED", {"approved": True})
+    assert getattr(response.status, "value", response.status) == "COMPLETED"
+    wf = _clients().get_workflow_client().get_workflow(run.workflow_id, include_tasks=False)
+    assert wf.output == {"greeting": "Hello Ada", "approved": True}

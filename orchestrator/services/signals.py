@@ -1,0 +1,60 @@
+"""Signals and synchronous execution: find the task a workflow is blocked on, and wait for states."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from executions.models import Task, Workflow
+from orchestrator.engine.results import TaskResult
+from orchestrator.engine.status import TaskStatus
+
+from . import tasks
+from .errors import InvalidInput, NotFound
+
+BLOCKING_TYPES = ("WAIT", "HUMAN")
+RETURN_STRATEGIES = ("TARGET_WORKFLOW", "BLOCKING_WORKFLOW", "BLOCKING_TASK", "BLOCKING_TASK_INPUT")
+_MAX_DEPTH = 16
+
+
+def blocking_task(workflow_id: str, depth: int = 0) -> Task | None:
+    """The WAIT/HUMAN task a workflow (or one of its running children) is parked on."""
+    pending = Task.objects.select_related("workflow").filter(
+        workflow_id=workflow_id, status=TaskStatus.IN_PROGRESS.value
+    ).order_by("seq")
+    for task in pending:
+        if task.task_type in BLOCKING_TYPES and not task.input.get("duration") and not task.input.get("until"):
+            return task
+    if depth >= _MAX_DEPTH:
+        return None
+    for task in pending:
+        if task.task_type == "SUB_WORKFLOW" and task.sub_workflow_id:
+            found = blocking_task(task.sub_workflow_id, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def signal(workflow_id: str, status: str, output: dict[str, Any]) -> Task:
+    """Complete (or fail) the task the workflow is blocked on."""
+    if status not in ("COMPLETED", "FAILED", "FAILED_WITH_TERMINAL_ERROR", "IN_PROGRESS"):
+        allowed = "COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or IN_PROGRESS"
+        raise InvalidInput(f"status must be {allowed}, got {status!r}")
+    if not Workflow.objects.filter(pk=workflow_id).exists():
+        raise NotFound(f"Workflow {workflow_id} not found")
+    task = blocking_task(workflow_id)
+    if task is None:
+        raise NotFound(f"Workflow {workflow_id} has no blocking task to signal")
+    return tasks.update(task.id, TaskResult(status=TaskStatus(status), output=output))
+
+
+def target_reached(workflow_id: str, wait_refs: list[str]) -> bool:
+    """Whether an execute-and-wait call can answer now."""
+    row = Workflow.objects.filter(pk=workflow_id).values("status").first()
+    if row is None or row["status"] not in ("RUNNING", "PAUSED"):
+        return True
+    if wait_refs:
+        done = Task.objects.filter(workflow_id=workflow_id, ref__in=wait_refs).exclude(
+            status__in=["SCHEDULED", "IN_PROGRESS"]).exists()
+        if done:
+            return True
+    return blocking_task(workflow_id) is not None

@@ -28,6 +28,7 @@ urlpatterns = [
     path("workflow/decide/<str:workflow_id>", wf.DecideWorkflow.as_view()),
     path("workflow/execute/<str:name>/<int:version>", sync_views.execute),
     path("workflow/search", search.SearchWorkflows.as_view()),
+    path("workflow/test", wf.TestWorkflow.as_view()),
     path("workflow/bulk/pause", search.BulkPause.as_view()),
     path("workflow/bulk/resume", search.BulkResume.as_view()),
     path("workflow/bulk/terminate", search.BulkTerminate.as_view()),

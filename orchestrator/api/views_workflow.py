@@ -127,3 +127,24 @@ class DecideWorkflow(ApiView):
     def put(self, request: Request, workflow_id: str) -> HttpResponse:
         decide(workflow_id)
         return no_content()
+
+
+class TestWorkflow(ApiView):
+    """POST /workflow/test: run a definition with mocked task outputs; nothing is stored."""
+
+    def post(self, request: Request) -> Response:
+        from orchestrator.services import definitions, dry_run
+
+        doc = require_object(request.data, "The request body (a WorkflowTestRequest)")
+        definition = doc.get("workflowDef")
+        if definition is None:
+            name = doc.get("name")
+            if not isinstance(name, str) or not name:
+                raise BadRequest("name or workflowDef is required")
+            definition = definitions.get_workflow_def(name, _int_field(doc, "version", None)).definition
+        definition = definitions.require_valid_workflow_def(definition)
+        wf_input = doc.get("input") or {}
+        if not isinstance(wf_input, dict):
+            raise BadRequest("input must be a JSON object")
+        row, tasks = dry_run.run(definition, wf_input, doc.get("taskRefToMockOutput"))
+        return ok(shapes.workflow_json(row, tasks))

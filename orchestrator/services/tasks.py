@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -16,17 +17,65 @@ from executions import store
 from executions.models import Task, TaskLog
 from orchestrator.engine.results import ResultRejected, TaskResult, apply_result
 from orchestrator.engine.status import TaskStatus
+from orchestrator.models import TaskDef
 from orchestrator.systemtasks import registry
 
 from .errors import Conflict, NotFound
 from .runtime import decide_locked, lock_workflow
 
+_LIMITS_CACHE_SECONDS = 2.0
+_limits_cache: dict[str, tuple[float, tuple[int, int, int]]] = {}
+
+
+def _limits(queue: str) -> tuple[int, int, int]:
+    """(concurrentExecLimit, rateLimitPerFrequency, rateLimitFrequencyInSeconds) of a queue's TaskDef."""
+    cached = _limits_cache.get(queue)
+    if cached is not None and time.monotonic() - cached[0] < _LIMITS_CACHE_SECONDS:
+        return cached[1]
+    doc = TaskDef.objects.filter(name=queue).values_list("definition", flat=True).first()
+    tdef = store.task_definition(doc) if doc is not None else None
+    limits = (
+        (tdef.concurrent_exec_limit, tdef.rate_limit_per_frequency, max(1, tdef.rate_limit_frequency_in_seconds))
+        if tdef is not None else (0, 0, 1)
+    )
+    _limits_cache[queue] = (time.monotonic(), limits)
+    return limits
+
+
+def _allowed(queue: str, count: int, now: datetime) -> int:
+    """How many tasks this poll may take under the queue's concurrency and rate limits."""
+    concurrent, rate, window = _limits(queue)
+    if concurrent > 0:
+        running = Task.objects.filter(queue=queue, status=TaskStatus.IN_PROGRESS.value).count()
+        count = min(count, concurrent - running)
+    if rate > 0 and count > 0:
+        started = Task.objects.filter(queue=queue, start_time__gte=now - timedelta(seconds=window)).count()
+        count = min(count, rate - started)
+    return max(0, count)
+
+
+def _serialise_queue(queue: str) -> None:
+    """Limits are counted, then enforced: one limited poll of a queue at a time (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"baton-queue:{queue}"])
+    # SQLite: the IMMEDIATE transaction already serialises every writer.
+
 
 def claim(queue: str, worker_id: str | None, count: int, domain: str | None = None) -> list[Task]:
-    """Claim up to `count` pollable tasks of `queue` for a worker (SKIP LOCKED on PostgreSQL)."""
+    """Claim up to `count` pollable tasks of `queue` for a worker (SKIP LOCKED on PostgreSQL).
+
+    concurrentExecLimit and rateLimitPerFrequency of the queue's TaskDef cap how many a poll
+    takes; the rest stay queued for a later poll.
+    """
     now = timezone.now()
     _record_poll(queue, domain, worker_id, now)
     with transaction.atomic():
+        if any(_limits(queue)[:2]):
+            _serialise_queue(queue)
+            count = _allowed(queue, count, now)
+            if count <= 0:
+                return []
         candidates = Task.objects.select_for_update(skip_locked=True).filter(
             queue=queue, status=TaskStatus.SCHEDULED.value, available_at__lte=now
         )

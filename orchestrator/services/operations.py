@@ -63,34 +63,32 @@ def restart(workflow_id: str, use_latest_definitions: bool = False) -> None:
 
 
 def retry(workflow_id: str, resume_subworkflow_tasks: bool = False) -> None:
-    def plan(row: Workflow, state: Any) -> operations.Plan:
-        if resume_subworkflow_tasks:
-            child = _failed_child(row.id)
+    """Retry the last failed tasks; with `resume_subworkflow_tasks`, retry the failed child
+    workflow in place (recursively) instead of starting a new child."""
+    if resume_subworkflow_tasks:
+        row = Workflow.objects.filter(pk=workflow_id).values("status").first()
+        if row is not None and row["status"] in ("FAILED", "TIMED_OUT", "TERMINATED"):
+            child = _failed_child(workflow_id)
             if child is not None:
                 retry(child, True)
-                raise _ChildRetried
+                _reopen_parent_task(workflow_id, child)
+                return
+
+    def plan(row: Workflow, state: Any) -> operations.Plan:
         return operations.retry(store.definition_of(row), state, _all_tasks(row.id), timezone.now(), new_id)
 
-    try:
-        _run(workflow_id, "retry", plan)
-    except _ChildRetried:
-        _reopen_parent_task(workflow_id)
-
-
-class _ChildRetried(Exception):
-    pass
+    _run(workflow_id, "retry", plan)
 
 
 def _failed_child(workflow_id: str) -> str | None:
-    task = (
+    return (
         Task.objects.filter(workflow_id=workflow_id, task_type="SUB_WORKFLOW", sub_workflow_id__isnull=False,
                             status__in=["FAILED", "TIMED_OUT", "CANCELED"])
         .order_by("-seq").values_list("sub_workflow_id", flat=True).first()
     )
-    return task
 
 
-def _reopen_parent_task(workflow_id: str) -> None:
+def _reopen_parent_task(workflow_id: str, child_id: str) -> None:
     """After its child was retried, the parent's SUB_WORKFLOW task and the parent run again."""
     from dataclasses import replace
 
@@ -98,7 +96,7 @@ def _reopen_parent_task(workflow_id: str) -> None:
 
     with transaction.atomic():
         row = lock_workflow(workflow_id)
-        task = Task.objects.filter(workflow_id=workflow_id, task_type="SUB_WORKFLOW").order_by("-seq").first()
+        task = Task.objects.filter(workflow_id=workflow_id, sub_workflow_id=child_id).order_by("-seq").first()
         if task is None:
             return
         reopened = replace(store.to_state(task), status=TaskStatus.IN_PROGRESS, end_time=None, processed=False,
@@ -107,8 +105,12 @@ def _reopen_parent_task(workflow_id: str) -> None:
         now = timezone.now()
         Workflow.objects.filter(pk=row.pk).update(status=WorkflowStatus.RUNNING.value, reason=None, end_time=None,
                                                   last_retried_time=now, update_time=now)
-        row.refresh_from_db()
-        events.append(row.id, [events.workflow_event(row.id, row.status, now, operation="retry")])
+        events.append(row.id, [events.workflow_event(row.id, "RUNNING", now, operation="retry")])
+    # The child may have finished already (e.g. its retried task was a sync one).
+    from .dispatch import send_on_commit
+
+    with transaction.atomic():
+        send_on_commit("orchestrator.tasks.notify_parent", child_id)
 
 
 def rerun(workflow_id: str, request: dict[str, Any]) -> str:

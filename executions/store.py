@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
@@ -88,17 +89,35 @@ def task_definition(doc: Mapping[str, Any]) -> TaskDefinition:
     )
 
 
+_TASK_DEF_TTL_SECONDS = 2.0
+_task_def_cache: dict[str, tuple[float, TaskDefinition | None]] = {}
+
+
+def forget_task_defs() -> None:
+    """Drop this process's cached task definitions (called when one is saved here)."""
+    _task_def_cache.clear()
+
+
 class TaskDefs:
-    """Task definitions looked up lazily, once per name, for one decision."""
+    """Task definitions looked up lazily, once per name per decision, and cached in the process
+    for a couple of seconds: a change made through another process applies within that time."""
 
     def __init__(self) -> None:
         self._cache: dict[str, TaskDefinition | None] = {}
 
     def __call__(self, name: str) -> TaskDefinition | None:
-        if name not in self._cache:
+        if name in self._cache:
+            return self._cache[name]
+        now = time.monotonic()
+        cached = _task_def_cache.get(name)
+        if cached is not None and now - cached[0] < _TASK_DEF_TTL_SECONDS:
+            value = cached[1]
+        else:
             row = TaskDef.objects.filter(name=name).values_list("definition", flat=True).first()
-            self._cache[name] = task_definition(row) if row is not None else None
-        return self._cache[name]
+            value = task_definition(row) if row is not None else None
+            _task_def_cache[name] = (now, value)
+        self._cache[name] = value
+        return value
 
 
 # -- tasks ------------------------------------------------------------------------------------
@@ -180,10 +199,14 @@ class History:
         self.workflow_id = workflow_id
 
     def latest(self, ref: str) -> TaskState | None:
-        rows = Task.objects.filter(workflow_id=self.workflow_id)
-        row = rows.filter(ref=ref).order_by("-seq").first()
-        if row is None:
-            row = rows.filter(node_ref=ref).order_by("-seq").first()
+        # One query: a runtime ref and a node ref only differ for loop tasks (`t__3` vs `t`),
+        # and there the newest row of the node is the one wanted.
+        row = (
+            Task.objects.filter(workflow_id=self.workflow_id)
+            .filter(Q(ref=ref) | Q(node_ref=ref))
+            .order_by("-seq")
+            .first()
+        )
         return to_state(row) if row is not None else None
 
     def count_unfinished(self, refs: Sequence[str]) -> int:

@@ -71,13 +71,10 @@ class UpdateTaskV2(ApiView):
 
     def post(self, request: Request) -> HttpResponse:
         task_id, result, logs = parse_result(request.data)
-        row = tasks.update(task_id, result, logs)
-        if not TaskStatus(row.status).is_terminal or row.queue is None:
+        _, claimed = tasks.update_and_claim_next(task_id, result, logs)
+        if claimed is None:
             return no_content()
-        claimed = tasks.claim(row.queue, result.worker_id or row.worker_id, 1, row.domain)
-        if not claimed:
-            return no_content()
-        return ok(shapes.task_json(claimed[0]))
+        return ok(shapes.task_json(claimed))
 
 
 class TaskDetail(ApiView):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from executions import store
 from orchestrator.engine.validation import Problem, check_task_def, check_workflow_def
 from orchestrator.models import TaskDef, WorkflowDef
 
@@ -129,6 +130,7 @@ def save_task_defs(docs: list[Any], *, user: str = "", must_exist: bool = False)
             row.updated_by = user
             row.save()
             saved.append(row)
+    store.forget_task_defs()
     return saved
 
 
@@ -141,5 +143,6 @@ def get_task_def(name: str) -> TaskDef:
 
 def delete_task_def(name: str) -> None:
     deleted, _ = TaskDef.objects.filter(name=name).delete()
+    store.forget_task_defs()
     if not deleted:
         raise NotFound(f"No such task definition: {name}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from executions.models import Task, Workflow
+from orchestrator.engine.model import TaskState
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import TaskStatus
 
@@ -34,7 +35,7 @@ def blocking_task(workflow_id: str, depth: int = 0) -> Task | None:
     return None
 
 
-def signal(workflow_id: str, status: str, output: dict[str, Any]) -> Task:
+def signal(workflow_id: str, status: str, output: dict[str, Any]) -> TaskState:
     """Complete (or fail) the task the workflow is blocked on."""
     if status not in ("COMPLETED", "FAILED", "FAILED_WITH_TERMINAL_ERROR", "IN_PROGRESS"):
         allowed = "COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or IN_PROGRESS"

@@ -15,31 +15,21 @@ from django.utils import timezone
 
 from executions import store
 from executions.models import Task, TaskLog
+from orchestrator.engine.model import TaskState
 from orchestrator.engine.results import ResultRejected, TaskResult, apply_result
 from orchestrator.engine.status import TaskStatus
-from orchestrator.models import TaskDef
 from orchestrator.systemtasks import registry
 
 from .errors import Conflict, NotFound
 from .runtime import decide_locked, lock_workflow
 
-_LIMITS_CACHE_SECONDS = 2.0
-_limits_cache: dict[str, tuple[float, tuple[int, int, int]]] = {}
-
 
 def _limits(queue: str) -> tuple[int, int, int]:
     """(concurrentExecLimit, rateLimitPerFrequency, rateLimitFrequencyInSeconds) of a queue's TaskDef."""
-    cached = _limits_cache.get(queue)
-    if cached is not None and time.monotonic() - cached[0] < _LIMITS_CACHE_SECONDS:
-        return cached[1]
-    doc = TaskDef.objects.filter(name=queue).values_list("definition", flat=True).first()
-    tdef = store.task_definition(doc) if doc is not None else None
-    limits = (
-        (tdef.concurrent_exec_limit, tdef.rate_limit_per_frequency, max(1, tdef.rate_limit_frequency_in_seconds))
-        if tdef is not None else (0, 0, 1)
-    )
-    _limits_cache[queue] = (time.monotonic(), limits)
-    return limits
+    tdef = store.TaskDefs()(queue)
+    if tdef is None:
+        return (0, 0, 1)
+    return (tdef.concurrent_exec_limit, tdef.rate_limit_per_frequency, max(1, tdef.rate_limit_frequency_in_seconds))
 
 
 def _allowed(queue: str, count: int, now: datetime) -> int:
@@ -71,40 +61,59 @@ def claim(queue: str, worker_id: str | None, count: int, domain: str | None = No
     now = timezone.now()
     _record_poll(queue, domain, worker_id, now)
     with transaction.atomic():
-        if any(_limits(queue)[:2]):
-            _serialise_queue(queue)
-            count = _allowed(queue, count, now)
-            if count <= 0:
-                return []
-        candidates = Task.objects.select_for_update(skip_locked=True).filter(
-            queue=queue, status=TaskStatus.SCHEDULED.value, available_at__lte=now
-        )
-        candidates = candidates.filter(domain=domain) if domain else candidates.filter(domain__isnull=True)
-        picked = list(
-            candidates.order_by("-priority", "available_at").values_list("id", "response_timeout_seconds")[:count]
-        )
-        if not picked:
+        return _claim_in_transaction(queue, worker_id, count, domain, now)
+
+
+def _claim_in_transaction(queue: str, worker_id: str | None, count: int, domain: str | None,
+                          now: datetime) -> list[Task]:
+    if any(_limits(queue)[:2]):
+        _serialise_queue(queue)
+        count = _allowed(queue, count, now)
+        if count <= 0:
             return []
-        by_timeout: dict[int, list[str]] = {}
-        for task_id, timeout in picked:
-            by_timeout.setdefault(timeout, []).append(task_id)
-        for timeout, ids in by_timeout.items():
-            Task.objects.filter(pk__in=ids).update(
-                status=TaskStatus.IN_PROGRESS.value,
-                start_time=Coalesce(F("start_time"), now),
-                update_time=now,
-                poll_count=F("poll_count") + 1,
-                worker_id=worker_id,
-                callback_after_seconds=0,
-                lease_deadline=now + timedelta(seconds=timeout),
-            )
-        order = {task_id: i for i, (task_id, _) in enumerate(picked)}
-        rows = list(Task.objects.filter(pk__in=list(order)))
-        return sorted(rows, key=lambda r: order[r.id])
+    candidates = Task.objects.select_for_update(skip_locked=True).filter(
+        queue=queue, status=TaskStatus.SCHEDULED.value, available_at__lte=now
+    )
+    candidates = candidates.filter(domain=domain) if domain else candidates.filter(domain__isnull=True)
+    picked = list(
+        candidates.order_by("-priority", "available_at").values_list("id", "response_timeout_seconds")[:count]
+    )
+    if not picked:
+        return []
+    by_timeout: dict[int, list[str]] = {}
+    for task_id, timeout in picked:
+        by_timeout.setdefault(timeout, []).append(task_id)
+    for timeout, ids in by_timeout.items():
+        Task.objects.filter(pk__in=ids).update(
+            status=TaskStatus.IN_PROGRESS.value,
+            start_time=Coalesce(F("start_time"), now),
+            update_time=now,
+            poll_count=F("poll_count") + 1,
+            worker_id=worker_id,
+            callback_after_seconds=0,
+            lease_deadline=now + timedelta(seconds=timeout),
+        )
+    order = {task_id: i for i, (task_id, _) in enumerate(picked)}
+    rows = list(
+        Task.objects.filter(pk__in=list(order))
+        .select_related("workflow")
+        .defer("workflow__input", "workflow__output", "workflow__variables")
+    )
+    return sorted(rows, key=lambda r: order[r.id])
+
+
+_POLL_RECORD_SECONDS = 1.0
+_last_recorded: dict[tuple[str, str | None, str | None], float] = {}
 
 
 def _record_poll(queue: str, domain: str | None, worker_id: str | None, now: datetime) -> None:
     # Poll data lives in the cache, not the database: a poll that finds nothing writes nothing.
+    # Written at most once a second per (queue, domain, worker): it is only a "last seen".
+    seen = (queue, domain, worker_id)
+    moment = time.monotonic()
+    if moment - _last_recorded.get(seen, 0.0) < _POLL_RECORD_SECONDS:
+        return
+    _last_recorded[seen] = moment
     key = f"baton:polldata:{queue}"
     entries = cache.get(key) or {}
     entries[domain or ""] = {"workerId": worker_id, "lastPollTime": int(now.timestamp() * 1000)}
@@ -119,27 +128,47 @@ def poll_data(queue: str) -> list[dict[str, Any]]:
     ]
 
 
-def update(task_id: str, result: TaskResult, logs: list[dict[str, Any]] | None = None) -> Task:
-    """Apply a worker's result and decide what follows, in one transaction."""
+def update(task_id: str, result: TaskResult, logs: list[dict[str, Any]] | None = None) -> TaskState:
+    """Apply a worker's result and decide what follows, in one transaction. Returns the task."""
+    with transaction.atomic():
+        return _update_in_transaction(task_id, result, logs or [], timezone.now())
+
+
+def update_and_claim_next(task_id: str, result: TaskResult, logs: list[dict[str, Any]] | None = None,
+                          ) -> tuple[TaskState, Task | None]:
+    """update-v2: apply a result and hand the same worker its next task of that type, in one
+    transaction (one commit per hop instead of two)."""
+    now = timezone.now()
+    with transaction.atomic():
+        task = _update_in_transaction(task_id, result, logs or [], now)
+        if not task.is_terminal or not registry.is_worker_type(task.task_type):
+            return task, None
+        worker = result.worker_id or task.worker_id
+        _record_poll(task.def_name, task.domain, worker, now)
+        claimed = _claim_in_transaction(task.def_name, worker, 1, task.domain, now)
+        return task, (claimed[0] if claimed else None)
+
+
+def _update_in_transaction(task_id: str, result: TaskResult, logs: list[dict[str, Any]], now: datetime) -> TaskState:
     workflow_id = Task.objects.filter(pk=task_id).values_list("workflow_id", flat=True).first()
     if workflow_id is None:
         raise NotFound(f"Task {task_id} not found")
-    now = timezone.now()
-    with transaction.atomic():
-        row = lock_workflow(workflow_id)
-        state = store.load_state(row)
-        task = next((t for t in state.tasks if t.task_id == task_id), None)
-        if task is None:
-            task = store.to_state(Task.objects.get(pk=task_id))
-        try:
-            updated = apply_result(task, result, now, is_worker=registry.is_worker_type(task.task_type))
-        except ResultRejected as exc:
-            raise Conflict(str(exc)) from exc
-        _append_logs(task_id, logs or [], now)
-        if updated is not None:
-            tasks = [updated if t.task_id == task_id else t for t in state.tasks]
-            decide_locked(row, now, replace(state, tasks=tasks), pre_changed=[updated])
-    return Task.objects.get(pk=task_id)
+    row = lock_workflow(workflow_id)
+    state = store.load_state(row)
+    task = next((t for t in state.tasks if t.task_id == task_id), None)
+    if task is None:
+        task = store.to_state(Task.objects.get(pk=task_id))
+    try:
+        updated = apply_result(task, result, now, is_worker=registry.is_worker_type(task.task_type))
+    except ResultRejected as exc:
+        raise Conflict(str(exc)) from exc
+    _append_logs(task_id, logs, now)
+    if updated is None:
+        return task
+    tasks = [updated if t.task_id == task_id else t for t in state.tasks]
+    outcome = decide_locked(row, now, replace(state, tasks=tasks), pre_changed=[updated])
+    final = next((t for t in outcome.changed if t.task_id == task_id), updated)
+    return final
 
 
 def _append_logs(task_id: str, logs: list[dict[str, Any]], now: datetime) -> None:

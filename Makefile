@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 BATON_PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit lint typecheck install clean
+.PHONY: run test unit lint typecheck install clean editor browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -16,13 +16,29 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+EDITOR := editor/frontend
+EDITOR_MANIFEST := static/editor/.vite/manifest.json
+EDITOR_SOURCES := $(shell find $(EDITOR)/src -type f 2>/dev/null) $(EDITOR)/package.json $(EDITOR)/vite.config.ts $(EDITOR)/tsconfig.json
+
+$(EDITOR)/node_modules/.package-lock.json: $(EDITOR)/package-lock.json
+	cd $(EDITOR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(EDITOR_MANIFEST): $(EDITOR)/node_modules/.package-lock.json $(EDITOR_SOURCES)
+	cd $(EDITOR) && npm run build
+
+editor: $(EDITOR_MANIFEST)
+
+browser: $(STAMP) editor
+	$(VENV)/bin/pytest -q -p no:cacheprovider -m browser tests/browser
+
+run: $(STAMP) editor
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py bootstrap --port $(BATON_PORT)
 	$(PY) manage.py serve --port $(BATON_PORT)
 
-test: $(STAMP)
+test: $(STAMP) editor
 	bash tests/run_all.sh
 
 unit: $(STAMP)

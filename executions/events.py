@@ -75,6 +75,5 @@ def _ring(workflow_id: str) -> None:
             return
         message = {"type": "log.updated", "workflow_id": workflow_id}
         async_to_sync(layer.group_send)(f"workflow.{workflow_id}", message)
-        async_to_sync(layer.group_send)("dashboard", message)
     except Exception:  # the doorbell is best effort: listeners also poll the log
         log.warning("could not publish event for %s", workflow_id, exc_info=True)

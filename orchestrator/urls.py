@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("orchestrator.api.urls")),
+    path("editor/", include("editor.urls")),
     path("", include("executions.urls")),
 ]

@@ -14,14 +14,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from executions import store
-from executions.models import Task, TaskLog
+from executions.models import Task, TaskLog, Workflow
 from orchestrator.engine.model import TaskState
 from orchestrator.engine.results import ResultRejected, TaskResult, apply_result
 from orchestrator.engine.status import TaskStatus
 from orchestrator.systemtasks import registry
 
 from .errors import Conflict, NotFound
-from .runtime import decide_locked, lock_workflow
+from .runtime import decide_locked
 
 
 def _limits(queue: str) -> tuple[int, int, int]:
@@ -71,6 +71,8 @@ def _claim_in_transaction(queue: str, worker_id: str | None, count: int, domain:
         count = _allowed(queue, count, now)
         if count <= 0:
             return []
+    if connection.vendor == "postgresql":
+        return _claim_postgres(queue, worker_id, count, domain, now)
     candidates = Task.objects.select_for_update(skip_locked=True).filter(
         queue=queue, status=TaskStatus.SCHEDULED.value, available_at__lte=now
     )
@@ -100,6 +102,41 @@ def _claim_in_transaction(queue: str, worker_id: str | None, count: int, domain:
         .defer("workflow__input", "workflow__output", "workflow__variables")
     )
     return sorted(rows, key=lambda r: order[r.id])
+
+
+_CLAIM_SQL = """
+UPDATE executions_task AS t
+   SET status = 'IN_PROGRESS',
+       start_time = COALESCE(t.start_time, %(now)s),
+       update_time = %(now)s,
+       poll_count = t.poll_count + 1,
+       worker_id = %(worker)s,
+       callback_after_seconds = 0,
+       lease_deadline = %(now)s + make_interval(secs => t.response_timeout_seconds)
+ WHERE t.id IN (
+       SELECT id FROM executions_task
+        WHERE queue = %(queue)s AND status = 'SCHEDULED' AND available_at <= %(now)s
+          AND {domain}
+        ORDER BY priority DESC, available_at
+        LIMIT %(count)s
+          FOR UPDATE SKIP LOCKED)
+RETURNING t.*
+"""
+
+
+def _claim_postgres(queue: str, worker_id: str | None, count: int, domain: str | None, now: datetime) -> list[Task]:
+    """Claim in one statement: pick with SKIP LOCKED under task_poll_idx, mark, return the rows."""
+    sql = _CLAIM_SQL.format(domain="domain = %(domain)s" if domain else "domain IS NULL")
+    params = {"now": now, "worker": worker_id, "queue": queue, "count": count, "domain": domain}
+    rows = sorted(Task.objects.raw(sql, params), key=lambda r: (-r.priority, r.available_at))
+    if rows:
+        workflows = {
+            w.id: w for w in Workflow.objects.filter(pk__in={r.workflow_id for r in rows})
+            .defer("input", "output", "variables")
+        }
+        for row in rows:
+            row.workflow = workflows[row.workflow_id]
+    return rows
 
 
 _POLL_RECORD_SECONDS = 1.0
@@ -150,10 +187,10 @@ def update_and_claim_next(task_id: str, result: TaskResult, logs: list[dict[str,
 
 
 def _update_in_transaction(task_id: str, result: TaskResult, logs: list[dict[str, Any]], now: datetime) -> TaskState:
-    workflow_id = Task.objects.filter(pk=task_id).values_list("workflow_id", flat=True).first()
-    if workflow_id is None:
+    # The task's workflow, locked, in one statement (the lock is the workflow row, as always).
+    row = Workflow.objects.select_for_update(of=("self",)).filter(tasks__id=task_id).first()
+    if row is None:
         raise NotFound(f"Task {task_id} not found")
-    row = lock_workflow(workflow_id)
     state = store.load_state(row)
     task = next((t for t in state.tasks if t.task_id == task_id), None)
     if task is None:

@@ -1,0 +1,110 @@
+/** Live run state: a websocket on /ws/workflows/<id>/ (snapshot, then events), with a polling fallback. */
+import { api, type RunWorkflow } from "../api";
+import { store, type RunState } from "../store";
+
+const TERMINAL = new Set(["COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED"]);
+const baseRef = (ref: string) => ref.replace(/__\d+$/, "");
+
+function byRefFrom(wf: RunWorkflow): RunState["byRef"] {
+  const out: RunState["byRef"] = {};
+  for (const t of wf.tasks ?? []) {
+    const ref = baseRef(t.referenceTaskName);
+    const prev = out[ref];
+    out[ref] = { status: t.status, count: (prev?.count ?? 0) + 1, reason: t.reasonForIncompletion };
+  }
+  return out;
+}
+
+export function watchRun(workflowId: string): () => void {
+  let closed = false;
+  let ws: WebSocket | null = null;
+  let lastEventId = 0;
+  let retry = 0;
+  let refetchTimer: number | undefined;
+  let pollTimer: number | undefined;
+
+  const patch = (p: Partial<RunState>) => {
+    const run = store.get().run;
+    if (!run || run.workflowId !== workflowId) return;
+    store.set({ run: { ...run, ...p } });
+  };
+
+  const refetch = () => {
+    if (refetchTimer) return;
+    refetchTimer = window.setTimeout(async () => {
+      refetchTimer = undefined;
+      try {
+        const wf = await api.workflow(workflowId);
+        patch({ workflow: wf, status: wf.status, byRef: { ...store.get().run?.byRef, ...byRefFrom(wf) } });
+      } catch {
+        /* next event retries */
+      }
+    }, 400);
+  };
+
+  const connect = () => {
+    if (closed) return;
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    const url = `${proto}://${location.host}/ws/workflows/${encodeURIComponent(workflowId)}/${lastEventId ? `?after=${lastEventId}` : ""}`;
+    ws = new WebSocket(url);
+    ws.onopen = () => {
+      retry = 0;
+      patch({ connected: true });
+    };
+    ws.onmessage = (m) => {
+      let msg: { type: string; [k: string]: unknown };
+      try {
+        msg = JSON.parse(m.data);
+      } catch {
+        return;
+      }
+      if (msg.type === "snapshot") {
+        const wf = msg.workflow as RunWorkflow;
+        lastEventId = Number(msg.lastEventId) || 0;
+        if (wf) patch({ workflow: wf, status: wf.status, byRef: byRefFrom(wf), lastEventId });
+      } else if (msg.type === "event") {
+        lastEventId = Math.max(lastEventId, Number(msg.id) || 0);
+        const p = (msg.payload ?? {}) as { status?: string; referenceTaskName?: string; reasonForIncompletion?: string };
+        const run = store.get().run;
+        if (!run) return;
+        if (msg.kind === "task" && p.referenceTaskName && p.status) {
+          const ref = baseRef(p.referenceTaskName);
+          const prev = run.byRef[ref];
+          patch({ byRef: { ...run.byRef, [ref]: { status: p.status, count: prev?.count ?? 1, reason: p.reasonForIncompletion } }, lastEventId });
+        } else if (msg.kind === "workflow" && p.status) {
+          patch({ status: p.status, lastEventId });
+        }
+        refetch();
+      }
+    };
+    ws.onclose = () => {
+      patch({ connected: false });
+      if (closed) return;
+      const st = store.get().run?.status;
+      if (st && TERMINAL.has(st)) {
+        refetch();
+        return;
+      }
+      retry++;
+      window.setTimeout(connect, Math.min(5000, 300 * 2 ** retry));
+    };
+  };
+
+  // polling fallback, slow: covers a websocket that cannot connect at all
+  const poll = async () => {
+    if (closed) return;
+    const run = store.get().run;
+    if (run && !run.connected && !TERMINAL.has(run.status)) refetch();
+    pollTimer = window.setTimeout(poll, 2500);
+  };
+
+  connect();
+  poll();
+  refetch();
+  return () => {
+    closed = true;
+    ws?.close();
+    window.clearTimeout(refetchTimer);
+    window.clearTimeout(pollTimer);
+  };
+}

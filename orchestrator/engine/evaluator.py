@@ -21,6 +21,8 @@ from .status import TaskStatus, WorkflowStatus
 from .timing import earliest
 
 _DEFAULT_WORKER_DEF = TaskDefinition(name="")
+# Pending tasks that wait on others; see `_settle`.
+_WAITING = ("JOIN", "EXCLUSIVE_JOIN", "DO_WHILE")
 
 
 def evaluate(
@@ -44,16 +46,47 @@ def evaluate(
     _settle(run)
     if not run.ended and run.status == WorkflowStatus.RUNNING:
         if all(t.is_terminal for t in run.tasks.values()):
-            run.end(WorkflowStatus.COMPLETED)
+            _complete(run)
     return _outcome(run)
+
+
+def _complete(run: Run) -> None:
+    """Nothing is left to run: the workflow is COMPLETED, unless a permissive task failed."""
+    failed = _permissive_failures(run)
+    if not failed:
+        run.end(WorkflowStatus.COMPLETED)
+        return
+    run.failure_task = failed[0]
+    run.end(WorkflowStatus.FAILED, reason=". ".join(_failure_reason(t, WorkflowStatus.FAILED) for t in failed))
+
+
+def _permissive_failures(run: Run) -> list[TaskState]:
+    """The latest attempts of permissive (not optional) nodes that failed, oldest first.
+
+    Read only when the workflow is about to complete and only if the definition has such nodes:
+    one batched lookup. A failure inside a loop fails the DO_WHILE itself, at the end of its
+    iteration, and one a JOIN waits on fails the JOIN, so the latest attempt is all that counts.
+    """
+    refs = [node.ref for node in run.defn.walk() if node.permissive and not node.optional]
+    if not refs:
+        return []
+    found = run.latest_many(refs).values()
+    failed = [t for t in found if t.is_terminal and not t.status.is_successful and not t.retried]
+    return sorted(failed, key=lambda t: t.seq)
+
+
+def _failure_reason(task: TaskState, status: WorkflowStatus) -> str:
+    return f"Task {task.task_id} failed with status: {status.value} and reason: '{task.reason}'"
 
 
 def _settle(run: Run) -> None:
     """Check each pending task once, then work off finished tasks until none is left.
 
-    Finished tasks are taken in seq order; a container (JOIN) is checked again only when a
-    finished task leads to it, so the work of one decision follows what changed, not the
-    number of tasks in the execution.
+    Finished tasks are taken in seq order; a container (JOIN) is checked again when a finished
+    task leads to it, so the work of one decision follows what changed, not the number of tasks
+    in the execution. A JOIN may also wait on a task in the middle of a branch, which leads
+    elsewhere: once the work runs out, JOINs not checked since the last task finished are
+    checked again.
     """
     for task in sorted(run.tasks.values(), key=lambda t: t.seq):
         if run.ended:
@@ -71,7 +104,11 @@ def _settle(run: Run) -> None:
             if not task.is_terminal:
                 _check_pending(run, task)
         else:
-            return
+            stale = [t for t in run.tasks.values() if t.task_type in _WAITING and not t.is_terminal
+                     and run.checked.get(t.task_id, -1) < run.done_count]
+            if not stale:
+                return
+            run.recheck.update((t.task_id, t.seq) for t in stale)
 
 
 def _process_finished(run: Run, task: TaskState) -> None:
@@ -94,11 +131,7 @@ def _handle_failure(run: Run, task: TaskState) -> None:
     handler = registry.get(task.task_type)
     if handler.retriable and task.status.is_retriable and task.retry_count < _max_retries(run, task):
         run.put(replace(task, retried=True, processed=True))
-        if task.dynamic_parent is not None:
-            run.schedule(node, task.iteration, retry_of=task, dynamic_parent=task.dynamic_parent,
-                         dynamic_input=task.input)
-        else:
-            run.schedule(node, task.iteration, retry_of=task)
+        run.schedule(node, task.iteration, retry_of=task)
         return
     run.failed_refs.append(task.ref)
     run.failed_names.append(task.def_name)
@@ -107,11 +140,21 @@ def _handle_failure(run: Run, task: TaskState) -> None:
         _process_finished(run, task)
         return
     task = run.put(replace(task, processed=True))
+    if node.permissive:
+        # Conductor's permissive task: its failure stops nothing; what follows it runs (and its
+        # sibling branches go on). A JOIN on it fails once all its joined tasks have ended, a
+        # DO_WHILE at the end of the iteration, and otherwise the workflow fails when
+        # everything else has finished (`_complete`).
+        nxt = run.next_after(task)
+        if nxt.is_end:
+            run.last_finished = task
+        run.visit(nxt, task.iteration)
+        return
     status = {
         TaskStatus.TIMED_OUT: WorkflowStatus.TIMED_OUT,
         TaskStatus.CANCELED: WorkflowStatus.TERMINATED,
     }.get(task.status, WorkflowStatus.FAILED)
-    reason = f"Task {task.task_id} failed with status: {status.value} and reason: '{task.reason}'"
+    reason = _failure_reason(task, status)
     # Conductor's updateWorkflowOutput(workflow, task): without outputParameters, a workflow that
     # a task ended takes that task's output (CONDUCTOR.md §1 "output of the last task").
     run.last_finished = task
@@ -120,17 +163,24 @@ def _handle_failure(run: Run, task: TaskState) -> None:
 
 
 def _max_retries(run: Run, task: TaskState) -> int:
-    node = run.node_of(task)
-    override = node.get("retryCount")
+    tdef = run.task_def(task.def_name)
+    if tdef is None and not registry.get(task.task_type).is_worker:
+        # Conductor retries a system task (INLINE, HTTP, ...) only when a TaskDef of its name
+        # is registered (expectedRetryCount = 0 without one); the node's retryCount overrides it.
+        return 0
+    override = run.node_of(task).get("retryCount")
     if isinstance(override, int) and not isinstance(override, bool) and override >= 0:
         return override
-    tdef = run.task_def(task.def_name)
-    if tdef is not None:
-        return tdef.retry_count
-    return _DEFAULT_WORKER_DEF.retry_count if registry.get(task.task_type).is_worker else 0
+    return (tdef or _DEFAULT_WORKER_DEF).retry_count
 
 
 def _check_pending(run: Run, task: TaskState) -> TaskState:
+    checked = _check(run, task)
+    run.checked[task.task_id] = run.done_count
+    return checked
+
+
+def _check(run: Run, task: TaskState) -> TaskState:
     handler = registry.get(task.task_type)
     if handler.is_worker:
         if run.status == WorkflowStatus.PAUSED:
@@ -138,6 +188,12 @@ def _check_pending(run: Run, task: TaskState) -> TaskState:
             # workflow is PAUSED (CONDUCTOR.md §6): worker tasks are not timed out meanwhile.
             return task
         return _check_worker_timeouts(run, task)
+    if task.status == TaskStatus.SCHEDULED and not handler.is_async:
+        # A sync system task starts as soon as it is scheduled; one found SCHEDULED was put back
+        # by retry or rerun, and is started now (Conductor's rerun starts it directly).
+        if run.status != WorkflowStatus.RUNNING:
+            return task
+        return handler.start(run, task, run.node_of(task))
     return handler.check(run, task, run.node_of(task))
 
 
@@ -253,7 +309,7 @@ def _no_wakeup(run: Run, task: TaskState) -> datetime | None:
 
 def _outcome(run: Run) -> Outcome:
     created = [run.tasks[i] for i in run.created]
-    changed = [run.tasks[i] for i in run.changed if i not in set(run.created)]
+    changed = [run.tasks[i] for i in run.changed if i not in run.created]
     patch: WorkflowPatch | None = None
     if run.ended and run.end_status is not None:
         patch = WorkflowPatch(

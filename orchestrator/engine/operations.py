@@ -99,6 +99,7 @@ def rerun_from(defn: WorkflowDefinition, state: WorkflowState, all_tasks: Sequen
     if target is None:
         raise OperationRefused(f"Task {task_id} is not part of workflow {state.workflow_id}")
     later = [t.task_id for t in all_tasks if t.seq > target.seq]
+    write = [t for t in [_reopen_loop(defn, all_tasks, target, now)] if t is not None]
     reset = replace(
         target, status=TaskStatus.SCHEDULED, output={}, reason=None, processed=False, retried=False,
         input=dict(task_input) if task_input else target.input, scheduled_time=now, start_time=None,
@@ -109,7 +110,27 @@ def rerun_from(defn: WorkflowDefinition, state: WorkflowState, all_tasks: Sequen
         changes["input"] = dict(workflow_input)
     if correlation_id is not None:
         changes["correlation_id"] = correlation_id
-    return Plan(delete=later, write=[reset], workflow=changes)
+    return Plan(delete=later, write=[*write, reset], workflow=changes)
+
+
+def _reopen_loop(defn: WorkflowDefinition, all_tasks: Sequence[TaskState], target: TaskState,
+                 now: datetime) -> TaskState | None:
+    """The ended DO_WHILE whose body holds the rerun task, back at the task's iteration.
+
+    Without it the body would run to its end and find the loop closed; iterations from the
+    task's on are dropped from the loop's output, since they run again.
+    """
+    loop_ref = defn.loop_of(target.dynamic_parent or target.node_ref)
+    earlier = [t for t in all_tasks if t.ref == loop_ref and t.seq < target.seq]
+    if loop_ref is None or not earlier:
+        return None
+    loop = max(earlier, key=lambda t: t.seq)
+    if not loop.is_terminal:
+        return None
+    output = {k: v for k, v in loop.output.items() if not (k.isdigit() and int(k) >= target.iteration)}
+    return replace(loop, status=TaskStatus.IN_PROGRESS, iteration=target.iteration,
+                   output={**output, "iteration": target.iteration}, end_time=None, reason=None,
+                   processed=False, update_time=now)
 
 
 def skip(defn: WorkflowDefinition, state: WorkflowState, all_refs: set[str], now: datetime,

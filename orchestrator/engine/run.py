@@ -54,7 +54,7 @@ class Run:
         self.by_ref: dict[str, TaskState] = {}
         for task in sorted(state.tasks, key=lambda t: t.seq):
             self._remember(task)
-        self.created: list[str] = []
+        self.created: dict[str, None] = {}  # ids of new tasks, in creation order
         self.changed: set[str] = set()
         self.seq = state.seq
         self.variables: dict[str, JSON] | None = None  # set once SET_VARIABLE changes them
@@ -74,6 +74,13 @@ class Run:
             t.task_id: t.seq for t in state.tasks if t.status.is_terminal and not t.processed
         }
         self.recheck: dict[str, int] = {}
+        # How many times a task was recorded terminal, and that count when each pending task
+        # was last checked: a JOIN checked before the latest finish may be out of date.
+        self.done_count = 0
+        self.checked: dict[str, int] = {}
+        # Loop iterations (loop ref, iteration) begun in this evaluation: every row they have,
+        # this evaluation created, so looking one up needs no history read.
+        self.fresh_iterations: set[tuple[str, int]] = set()
 
     # -- tasks ---------------------------------------------------------------------------
 
@@ -89,6 +96,8 @@ class Run:
             self.changed.add(task.task_id)
         self.tasks[task.task_id] = task
         self._remember(task)
+        if task.status.is_terminal:
+            self.done_count += 1
         if task.status.is_terminal and not task.processed:
             self.finished[task.task_id] = task.seq
         else:
@@ -139,9 +148,14 @@ class Run:
         return self.task_defs(name)
 
     def iteration_for(self, node: Node, hint: int) -> int:
+        """The iteration `node` runs in, when reached from a task of iteration `hint`."""
         loop_ref = self.defn.loop_of(node.ref)
         if loop_ref is None:
             return 0
+        if hint > 0:
+            # A body task leads to the next one of its own iteration, even when the loop has
+            # moved on meanwhile (a JOIN on some branches only, a loop closed after a retry).
+            return hint
         loop_task = self.latest(loop_ref)
         return loop_task.iteration if loop_task is not None else hint
 
@@ -151,15 +165,22 @@ class Run:
     ) -> TaskState:
         """Create the next task row for `node` and let its type start it.
 
-        `dynamic_parent` marks a task created by a dynamic fork (or DYNAMIC): it keeps its node
-        JSON and takes `dynamic_input` as its input instead of resolving inputParameters.
+        `dynamic_parent` marks a task a dynamic fork created: it is not a node of the definition,
+        so it keeps its WorkflowTask JSON, stands in the structure where its parent stands, and
+        adds `dynamic_input` to its own resolved input (Conductor's DynamicForkJoinTaskMapper).
+        A retry of a dynamic task (also one DYNAMIC became) keeps all of that and its old input.
         """
         from orchestrator.systemtasks import registry
 
+        # The earlier attempt of a dynamic task being retried, whose identity the retry keeps.
+        dynamic_retry = retry_of if retry_of is not None and retry_of.dynamic_node is not None else None
+        if dynamic_retry is not None:
+            dynamic_parent = dynamic_retry.dynamic_parent
         handler = registry.get(node.type)
         task_id = self.new_id()
         self.seq += 1
-        tdef = self.task_def(node.name) if handler.is_worker else None
+        # A retry's delay comes from the task's definition, for system tasks too.
+        tdef = self.task_def(node.name) if handler.is_worker or retry_of is not None else None
         start_delay = _int(node.get("startDelay"))
         available_at = self.now + timedelta(seconds=start_delay) if start_delay else self.now
         retry_count = 0
@@ -186,21 +207,26 @@ class Run:
             retry_count=retry_count,
             iteration=iteration,
             retried_task_id=retry_of.task_id if retry_of is not None else None,
-            domain=self._domain_for(node.name) if handler.is_worker else None,
-            response_timeout_seconds=(tdef.response_timeout_seconds if tdef else 3600),
-            dynamic_node=dict(node.raw) if dynamic_parent is not None else None,
+            domain=self.domain_for(node.name) if handler.is_worker else None,
+            response_timeout_seconds=(tdef.response_timeout_seconds if tdef and handler.is_worker else 3600),
+            dynamic_node=dict(node.raw) if dynamic_parent is not None or dynamic_retry is not None else None,
             dynamic_parent=dynamic_parent,
         )
-        if dynamic_input is not None:
-            task = replace(task, input=dict(dynamic_input))
+        if dynamic_retry is not None:
+            # As Conductor's retry: the old input, with the task's own inputParameters resolved
+            # again over it (the fork's entry for it is not at hand any more).
+            inputs = {**dynamic_retry.input, **self.resolve_map(node.input_parameters, task_id)}
         else:
-            task = replace(task, input=handler.build_input(self, node, task))
-        self.created.append(task_id)
+            inputs = handler.build_input(self, node, task)
+            if dynamic_input is not None:
+                inputs = handler.add_input(inputs, dynamic_input)
+        task = replace(task, input=inputs)
+        self.created[task_id] = None
         self.tasks[task_id] = task
         self._remember(task)
         return self.put(handler.start(self, task, node))
 
-    def _domain_for(self, def_name: str) -> str | None:
+    def domain_for(self, def_name: str) -> str | None:
         mapping = self.state.task_to_domain
         domain = mapping.get(def_name) or mapping.get("*")
         if not domain or domain == "NO_DOMAIN":
@@ -307,8 +333,12 @@ class Run:
         if node is None:
             return
         iteration = self.iteration_for(node, iteration)
-        existing = self.latest(runtime_ref(node.ref, iteration))
-        if existing is not None and existing.ref == runtime_ref(node.ref, iteration):
+        ref = runtime_ref(node.ref, iteration)
+        if ref not in self.by_ref and self._in_fresh_iteration(node, iteration):
+            self.schedule(node, iteration)
+            return
+        existing = self.latest(ref)
+        if existing is not None and existing.ref == ref:
             if existing.status == TaskStatus.SKIPPED:
                 self.visit(self.defn.next_after(node.ref), iteration)
             elif not existing.is_terminal:
@@ -316,6 +346,13 @@ class Run:
                 self.recheck[existing.task_id] = existing.seq
             return
         self.schedule(node, iteration)
+
+    def begin_iteration(self, loop_ref: str, iteration: int) -> None:
+        """Note that a loop starts `iteration` now (see `fresh_iterations`)."""
+        self.fresh_iterations.add((loop_ref, iteration))
+
+    def _in_fresh_iteration(self, node: Node, iteration: int) -> bool:
+        return iteration > 0 and (self.defn.loop_of(node.ref), iteration) in self.fresh_iterations
 
 
 def _finished_for_good(task: TaskState) -> bool:

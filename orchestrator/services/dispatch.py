@@ -30,7 +30,9 @@ def after_decide(row: Workflow, outcome: Outcome, now: datetime) -> None:
     if wakeup is not None and wakeup - now < timedelta(seconds=baton.SWEEP_INTERVAL_SECONDS):
         # Timers shorter than a sweep tick get their own message so they fire on time.
         send_on_commit("orchestrator.tasks.decide_workflow", row.id, eta=wakeup)
-    for task in outcome.created:
+    created = {t.task_id for t in outcome.created}
+    for task in list(outcome.created) + [t for t in outcome.changed if t.task_id not in created]:
+        # New async tasks, and ones a retry or rerun put back to SCHEDULED.
         if task.status == TaskStatus.SCHEDULED and is_async(task.task_type):
             eta = task.available_at if task.available_at and task.available_at > now else None
             send_on_commit("orchestrator.tasks.run_system_task", task.task_id, eta=eta)

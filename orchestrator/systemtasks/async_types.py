@@ -7,6 +7,7 @@ and reports the result through the same write path a worker uses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.engine.definition import Node
@@ -20,18 +21,17 @@ if TYPE_CHECKING:
 
 class AsyncSystemTask(TaskType):
     is_async = True
+    retriable = True
 
 
 class Http(AsyncSystemTask):
     type_name = "HTTP"
-    retriable = True
 
 
 class SubWorkflow(AsyncSystemTask):
     """Input mirrors Conductor's: the child's name/version/definition and `workflowInput`."""
 
     type_name = "SUB_WORKFLOW"
-    retriable = True
 
     def build_input(self, run: Run, node: Node, task: TaskState) -> dict[str, Any]:
         child_input = super().build_input(run, node, task)
@@ -45,6 +45,10 @@ class SubWorkflow(AsyncSystemTask):
             "subWorkflowDefinition": definition,
             "workflowInput": child_input,
         }
+
+    def add_input(self, params: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+        # A forked child workflow gets the fork's entry for it as (part of) its input.
+        return {**params, **extra, "workflowInput": {**(params.get("workflowInput") or {}), **extra}}
 
 
 class StartWorkflow(AsyncSystemTask):

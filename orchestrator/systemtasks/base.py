@@ -8,6 +8,7 @@ has one, live in `execute()` functions that run only in Celery.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from orchestrator.engine.definition import Next, Node
@@ -21,7 +22,8 @@ class TaskType:
     type_name: ClassVar[str] = ""
     # Polled and completed by external workers (SIMPLE and friends).
     is_worker: ClassVar[bool] = False
-    # Control-flow operators are never retried (Conductor's built-in tasks).
+    # Control-flow operators (SWITCH, FORK, JOIN, DO_WHILE, ...) are never retried, as in
+    # Conductor; other system tasks retry when a TaskDef of their name asks for it.
     retriable: ClassVar[bool] = False
     # Run by a Celery worker after the decision commits (HTTP, SUB_WORKFLOW, ...).
     is_async: ClassVar[bool] = False
@@ -34,6 +36,10 @@ class TaskType:
                 if params.get(key) is None:
                     params[key] = value
         return params
+
+    def add_input(self, params: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+        """The input of a task a dynamic fork started: its resolved input plus the fork's entry."""
+        return {**params, **extra}
 
     def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
         return task

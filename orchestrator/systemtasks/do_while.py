@@ -38,16 +38,38 @@ class DoWhile(TaskType):
         return self.begin_iteration(run, task, node)
 
     def items(self, run: Run, task: TaskState, node: Node) -> list[Any] | None:
-        if node.get("items") is None and "_items" not in task.input:
+        # `items` on the node (Conductor), or in its inputParameters (the SDK's ForEachTask).
+        if node.get("items") is None and "_items" not in task.input and "items" not in task.input:
             return None
-        value = run.resolve(node.get("items")) if node.get("items") is not None else task.input.get("_items")
+        if node.get("items") is not None:
+            value = run.resolve(node.get("items"))
+        else:
+            value = task.input.get("_items", task.input.get("items"))
         return list(value) if isinstance(value, list) else []
 
     def begin_iteration(self, run: Run, task: TaskState, node: Node) -> TaskState:
         body = run.defn.loop_body(node)
         if not body:
             return run.finish(task, TaskStatus.COMPLETED, dict(task.output))
+        run.begin_iteration(node.ref, task.iteration)
         run.schedule(body[0], task.iteration)
+        return run.tasks[task.task_id]
+
+    def check(self, run: Run, task: TaskState, node: Node) -> TaskState:
+        """Close an iteration that already ended once, if the loop was re-opened since.
+
+        A loop that failed at the end of an iteration (a permissive body task failed, the
+        condition broke, too many iterations) and was re-opened by a retry has that iteration
+        in its output already; its body tasks have all run, so nothing leads to the body's end
+        again. It is closed once every retried body task has finished.
+        """
+        if str(task.iteration) not in task.output:
+            return task
+        refs = [runtime_ref(ref, task.iteration) for ref in body_refs(run, node)]
+        latest = run.latest_many(refs).values()
+        if any(not t.is_terminal or (not t.status.is_successful and not t.processed) for t in latest):
+            return task
+        self.on_body_end(run, task, node)
         return run.tasks[task.task_id]
 
     def on_body_end(self, run: Run, task: TaskState, node: Node) -> None:
@@ -63,6 +85,14 @@ class DoWhile(TaskType):
         if keep > 0:
             for key in [k for k in output if k.isdigit() and int(k) <= n - keep]:
                 del output[key]
+        failed = [t for t in latest.values() if not t.status.is_successful]
+        if failed:
+            # Only a permissive body task gets here failed (any other failure ended the workflow
+            # already): as Conductor's DoWhile does, the loop fails at the end of the iteration.
+            reason = " ".join(t.reason or t.status.value for t in sorted(failed, key=lambda t: t.seq))
+            run.finish(task, TaskStatus.FAILED, output, reason=reason)
+            return
+        task = run.put(replace(task, output=output))
         try:
             again = self.should_continue(run, task, node, output, this_iteration)
         except scripting.ScriptError as exc:
@@ -91,7 +121,10 @@ class DoWhile(TaskType):
         condition = node.get("loopCondition")
         if not isinstance(condition, str) or not condition.strip():
             return False
-        bindings = {**task.input, node.ref: output, **this_iteration}
+        # As in Conductor, the loop's inputParameters are resolved again for every evaluation, so
+        # `${workflow.variables.x}` or another task's output read there is current.
+        params = run.resolve_map(node.input_parameters, task_id=task.task_id)
+        bindings = {**params, node.ref: output, **this_iteration}
         return bool(scripting.eval_js(condition, bindings))
 
 

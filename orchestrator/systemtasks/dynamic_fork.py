@@ -1,18 +1,19 @@
 """FORK_JOIN_DYNAMIC and DYNAMIC: tasks chosen at run time from the task's input.
 
 FORK_JOIN_DYNAMIC (runtime type FORK) completes at once and starts one task per entry of its
-dynamic list; the JOIN after it waits for exactly those refs (its input `joinOn`). DYNAMIC runs
-the task named by an input parameter in its own place. Both store the generated WorkflowTask
-JSON on the task row, since such tasks are not nodes of the definition.
+dynamic list; the JOIN after it waits for exactly those refs (its input `joinOn`). DYNAMIC turns
+into the worker task named by an input parameter, in its own place. Both store the WorkflowTask
+JSON they run on the task row, since it is not a node of the definition.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.engine.definition import Next, Node
 from orchestrator.engine.model import TaskState
-from orchestrator.engine.run import dynamic_node
+from orchestrator.engine.run import dynamic_node, runtime_ref
 from orchestrator.engine.status import TaskStatus
 
 from .base import TaskType
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 
 class DynamicForkError(ValueError):
     pass
+
+
+_CONTAINER_TYPES = ("SWITCH", "DECISION", "FORK_JOIN", "FORK_JOIN_DYNAMIC", "JOIN", "DO_WHILE", "EXCLUSIVE_JOIN")
 
 
 def _forked(node: Node, inputs: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -40,8 +44,8 @@ def _forked(node: Node, inputs: dict[str, Any]) -> tuple[list[dict[str, Any]], d
     if legacy:
         value = inputs.get(legacy) or {}
         entries = value.get("dynamicTasks") if isinstance(value, dict) else None
-        if not isinstance(entries, list):
-            raise DynamicForkError(f"input '{legacy}' must be an object with a dynamicTasks list")
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise DynamicForkError(f"input '{legacy}' must be an object with a dynamicTasks list of objects")
         tasks, task_inputs = [], {}
         for entry in entries:
             ref = entry.get("referenceName")
@@ -65,23 +69,40 @@ def _forked(node: Node, inputs: dict[str, Any]) -> tuple[list[dict[str, Any]], d
     return tasks, task_inputs
 
 
+def _checked_refs(run: Run, fork: TaskState, tasks: list[dict[str, Any]], task_inputs: dict[str, Any]) -> list[str]:
+    """The refs of the tasks to start, once they are known to be startable."""
+    refs = [str(t.get("taskReferenceName") or "") for t in tasks]
+    if not all(refs) or len(set(refs)) != len(refs):
+        raise DynamicForkError("every dynamic task needs a unique taskReferenceName")
+    if any(run.defn.has(ref) for ref in refs):
+        raise DynamicForkError("dynamic task refs must not repeat refs of the definition")
+    containers = sorted({str(t.get("type")) for t in tasks if t.get("type") in _CONTAINER_TYPES})
+    if containers:
+        # Their children would not be nodes of the definition either; use SUB_WORKFLOW.
+        raise DynamicForkError(f"dynamic tasks cannot be of type {', '.join(containers)}")
+    not_maps = [ref for ref in refs if not isinstance(task_inputs.get(ref) or {}, dict)]
+    if not_maps:
+        raise DynamicForkError(f"the input of a dynamic task must be an object: {', '.join(not_maps)}")
+    runtime = [runtime_ref(ref, fork.iteration) for ref in refs]
+    used = sorted(ref for ref, t in run.latest_many(runtime).items() if t.ref == ref)
+    if used:
+        # An earlier dynamic fork started tasks with these refs: another attempt 0 of the same
+        # ref would collide with them (and with the store's unique attempt key).
+        raise DynamicForkError(f"dynamic task refs already used in this workflow: {', '.join(used)}")
+    return refs
+
+
 class ForkJoinDynamic(TaskType):
     type_name = "FORK_JOIN_DYNAMIC"
 
     def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
         try:
             tasks, task_inputs = _forked(node, dict(task.input))
-            refs = [str(t.get("taskReferenceName") or "") for t in tasks]
-            if not all(refs) or len(set(refs)) != len(refs):
-                raise DynamicForkError("every dynamic task needs a unique taskReferenceName")
-            if any(run.defn.has(ref) for ref in refs):
-                raise DynamicForkError("dynamic task refs must not repeat refs of the definition")
+            refs = _checked_refs(run, task, tasks, task_inputs)
         except DynamicForkError as exc:
             return run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, {}, reason=str(exc))
         inputs = {**task.input, "forkedTasks": refs, "forkedTaskDefs": tasks,
                   "forkedTaskInputs": {ref: task_inputs.get(ref) or {} for ref in refs}}
-        from dataclasses import replace
-
         task = run.put(replace(task, input=inputs))
         return run.finish(task, TaskStatus.COMPLETED, {"forkedTasks": refs})
 
@@ -108,7 +129,12 @@ def forked_refs(run: Run, join_node: Node) -> list[str] | None:
 
 
 class Dynamic(TaskType):
-    """DYNAMIC: becomes the task named by input `dynamicTaskNameParam` (a worker task by default)."""
+    """DYNAMIC: becomes the worker task named by input `dynamicTaskNameParam`.
+
+    As in Conductor's DynamicTaskMapper there is one task, in the DYNAMIC node's place: it keeps
+    the node's ref (so `${ref.output}` and a JOIN on it see the worker's result) and takes the
+    named task's type and definition. A name with no registered TaskDef fails the workflow.
+    """
 
     type_name = "DYNAMIC"
 
@@ -117,15 +143,16 @@ class Dynamic(TaskType):
         if not isinstance(name, str) or not name:
             reason = f"input '{node.get('dynamicTaskNameParam')}' must name the task to run"
             return run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, {}, reason=reason)
-        raw = {"name": name, "taskReferenceName": f"{node.ref}_{name}", "type": "SIMPLE",
-               "inputParameters": node.get("inputParameters") or {}}
-        return run.finish(task, TaskStatus.COMPLETED, {"dynamicTask": raw})
-
-    def successors(self, run: Run, task: TaskState, node: Node) -> list[Next]:
-        raw = task.output.get("dynamicTask")
-        if isinstance(raw, dict):
-            existing = run.latest(raw["taskReferenceName"])
-            if existing is None:
-                run.schedule(dynamic_node(raw), task.iteration, dynamic_parent=node.ref, dynamic_input=task.input)
-                return []
-        return [run.next_after(task)]
+        tdef = run.task_def(name)
+        if tdef is None:
+            reason = f"Invalid task specified. Cannot find task by name {name} in the task definitions"
+            return run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, {}, reason=reason)
+        inputs = dict(task.input)
+        for key, value in tdef.input_template.items():
+            if inputs.get(key) is None:
+                inputs[key] = value
+        return run.put(replace(
+            task, task_type="SIMPLE", def_name=name, input=inputs, domain=run.domain_for(name),
+            response_timeout_seconds=tdef.response_timeout_seconds,
+            dynamic_node={**node.raw, "name": name, "type": "SIMPLE"},
+        ))

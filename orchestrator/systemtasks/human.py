@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 class Human(TaskType):
     type_name = "HUMAN"
+    retriable = True
 
     def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
         return run.put(replace(task, status=TaskStatus.IN_PROGRESS, start_time=run.now, update_time=run.now))

@@ -19,6 +19,7 @@ JS_EVALUATORS = ("javascript", "graaljs")
 
 class Inline(TaskType):
     type_name = "INLINE"
+    retriable = True
     script_key = "expression"
 
     def start(self, run: Run, task: TaskState, node: Node) -> TaskState:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 class JqTransform(TaskType):
     type_name = "JSON_JQ_TRANSFORM"
+    retriable = True
 
     def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
         # Conductor's JsonJqTransform ends every failure (missing query, bad query, runtime

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class Noop(TaskType):
     type_name = "NOOP"
+    retriable = True
 
     def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
         return run.finish(task, TaskStatus.COMPLETED, {})

@@ -58,6 +58,7 @@ def parse_until(text: str) -> datetime:
 
 class Wait(TaskType):
     type_name = "WAIT"
+    retriable = True
 
     def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
         task = run.put(replace(task, status=TaskStatus.IN_PROGRESS, start_time=run.now, update_time=run.now))
@@ -69,7 +70,8 @@ class Wait(TaskType):
 
     def deadline(self, task: TaskState) -> datetime | None:
         duration: Any = task.input.get("duration")
-        until: Any = task.input.get("until")
+        # The SDK's WaitTask(wait_until=...) sends `wait_until`; Conductor's own key is `until`.
+        until: Any = task.input.get("until") or task.input.get("wait_until")
         if duration and until:
             raise ValueError("WAIT takes either duration or until, not both")
         started = task.start_time or task.scheduled_time

@@ -14,8 +14,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from orchestrator.engine import definition as definitions
+from orchestrator.engine import operations
 from orchestrator.engine.evaluator import evaluate
 from orchestrator.engine.model import Outcome, TaskDefinition, TaskState, WorkflowState
+from orchestrator.engine.operations import Plan
 from orchestrator.engine.results import TaskResult, apply_result
 from orchestrator.engine.status import TERMINAL_TASK_STATUSES, TaskStatus, WorkflowStatus
 from orchestrator.systemtasks import registry
@@ -176,6 +178,43 @@ class Execution:
         self.wf = replace(self.wf, status=WorkflowStatus.RUNNING, last_retried_time=self.now)
         return self.decide()
 
+    def apply_plan(self, plan: Plan) -> Outcome:
+        """What services.operations does with a plan: rows deleted, written, created; decide."""
+        gone = set(plan.delete)
+        self.tasks = [t for t in self.tasks if t.task_id not in gone]
+        for task in plan.write:
+            self._put(task)
+        ids = {t.task_id for t in self.tasks}
+        for task in plan.create:
+            assert task.task_id not in ids, f"task id {task.task_id} created twice"
+            self.tasks.append(task)
+        changes = dict(plan.workflow)
+        if "failed_refs" in changes:
+            self.failed_refs = list(changes.pop("failed_refs"))
+        if "failed_task_names" in changes:
+            self.failed_task_names = list(changes.pop("failed_task_names"))
+        changes.pop("end_time", None)
+        self.wf = replace(self.wf, **changes)
+        return self.decide()
+
+    def retry(self) -> Outcome:
+        return self.apply_plan(operations.retry(self.defn, self.wf, list(self.tasks), self.now, self.new_id))
+
+    def restart(self) -> Outcome:
+        return self.apply_plan(operations.restart(self.defn, self.wf, list(self.tasks), self.now))
+
+    def rerun(self, ref: str, task_input: dict[str, Any] | None = None) -> Outcome:
+        """Rerun from the latest attempt of `ref`."""
+        plan = operations.rerun_from(self.defn, self.wf, list(self.tasks), self.now, self.task(ref).task_id,
+                                     task_input)
+        return self.apply_plan(plan)
+
+    def skip(self, ref: str, task_input: dict[str, Any] | None = None,
+             task_output: dict[str, Any] | None = None) -> Outcome:
+        refs = {t.ref for t in self.tasks}
+        return self.apply_plan(operations.skip(self.defn, self.wf, refs, self.now, self.new_id, ref, task_input,
+                                               task_output))
+
     def _put(self, task: TaskState) -> None:
         """Replace the row with this task's id (searching from the newest, where activity is)."""
         for i in range(len(self.tasks) - 1, -1, -1):
@@ -210,11 +249,20 @@ class Execution:
         self._put(polled)
         return polled
 
+    def claim(self, ref: str) -> TaskState:
+        """What services.system_tasks does before running an async system task (HTTP, ...)."""
+        task = self.task(ref)
+        assert task.status == TaskStatus.SCHEDULED, f"{ref} is {task.status}"
+        assert registry.get(task.task_type).is_async, f"{ref} ({task.task_type}) is not an async system task"
+        claimed = replace(task, status=TaskStatus.IN_PROGRESS, start_time=self.now, update_time=self.now)
+        self._put(claimed)
+        return claimed
+
     def report(self, ref: str, status: str, output: dict | None = None, reason: str | None = None,
                callback: int = 0) -> Outcome:
         task = self.task(ref)
         if task.status == TaskStatus.SCHEDULED:
-            task = self.poll(ref)
+            task = self.claim(ref) if registry.get(task.task_type).is_async else self.poll(ref)
         result = TaskResult(status=TaskStatus(status), output=output, reason=reason, callback_after_seconds=callback)
         updated = apply_result(task, result, self.now, is_worker=registry.is_worker_type(task.task_type))
         assert updated is not None

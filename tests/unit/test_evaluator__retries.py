@@ -143,11 +143,15 @@ def test_jitter_is_deterministic_and_bounded() -> None:
     assert T0 + timedelta(seconds=5) <= a <= T0 + timedelta(seconds=5.999)
 
 
-def test_system_tasks_are_not_retried() -> None:
+def test_system_tasks_retry_only_when_a_task_def_is_registered() -> None:
+    # Conductor retries INLINE/JQ/HTTP/... per a registered TaskDef of their name (and never
+    # without one); only control tasks are never retried (test_systemtasks__retries.py).
     doc = workflow(node("INLINE", "bad", inputParameters={"expression": "throw new Error('x')"}))
     ex = Execution(doc, {}, {"bad": {"name": "bad", "retryCount": 3}})
-    assert ex.history() == [("bad", "FAILED")]
+    assert ex.history() == [("bad", "FAILED")] * 4
     assert ex.status == "FAILED"
+    ex = Execution(workflow(node("INLINE", "bad", retryCount=2, inputParameters={"expression": "throw 1"})))
+    assert ex.history() == [("bad", "FAILED")]
 
 
 def test_no_retry_while_a_result_is_pending() -> None:

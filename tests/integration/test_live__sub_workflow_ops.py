@@ -26,7 +26,7 @@ def _setup(api):  # type: ignore[no-untyped-def]
 
 
 def _poll(api, queue):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 45
     while time.monotonic() < deadline:
         got = api.get(f"/tasks/poll/batch/{queue}", params={"count": 1, "timeout": 1000}).json()
         if got:
@@ -40,16 +40,16 @@ def test_retry_a_failed_sub_workflow_hierarchy(api, resume):  # type: ignore[no-
     wf_id = api.post("/workflow", json={"name": root}).text
     first = _poll(api, queue)
     api.post("/tasks", json={"taskId": first["taskId"], "status": "FAILED", "reasonForIncompletion": "disk full"})
-    wf = wait_for(api, wf_id)
-    assert wf["status"] == "FAILED"
+    wf = wait_for(api, wf_id, timeout=60)
+    assert wf["status"] == "FAILED", wf
     assert "Sub workflow" in wf["tasks"][0]["reasonForIncompletion"] and "disk full" in wf["tasks"][0]["reasonForIncompletion"]
     child_id = wf["tasks"][0]["subWorkflowId"]
     r = api.post(f"/workflow/{wf_id}/retry", params={"resumeSubworkflowTasks": str(resume)})
     assert r.status_code == 204, r.text
     second = _poll(api, queue)
-    assert (second["workflowInstanceId"] == child_id) is resume
+    assert (second["workflowInstanceId"] == child_id) is resume, (second, api.get(f"/workflow/{wf_id}").json())
     api.post("/tasks", json={"taskId": second["taskId"], "status": "COMPLETED", "outputData": {"v": 7}})
-    wf = wait_for(api, wf_id)
-    assert wf["status"] == "COMPLETED", wf
+    wf = wait_for(api, wf_id, timeout=60)
+    assert wf["status"] == "COMPLETED", (wf, api.get(f"/workflow/{second['workflowInstanceId']}").json())
     assert wf["output"] == {"v": 7}
     assert api.get(f"/workflow/{child_id}").json()["status"] == ("COMPLETED" if resume else "FAILED")

@@ -65,14 +65,14 @@ def claim(queue: str, worker_id: str | None, count: int, domain: str | None = No
 
 
 def _claim_in_transaction(queue: str, worker_id: str | None, count: int, domain: str | None,
-                          now: datetime) -> list[Task]:
+                          now: datetime, known: Workflow | None = None) -> list[Task]:
     if any(_limits(queue)[:2]):
         _serialise_queue(queue)
         count = _allowed(queue, count, now)
         if count <= 0:
             return []
     if connection.vendor == "postgresql":
-        return _claim_postgres(queue, worker_id, count, domain, now)
+        return _claim_postgres(queue, worker_id, count, domain, now, known)
     candidates = Task.objects.select_for_update(skip_locked=True).filter(
         queue=queue, status=TaskStatus.SCHEDULED.value, available_at__lte=now
     )
@@ -124,16 +124,19 @@ RETURNING t.*
 """
 
 
-def _claim_postgres(queue: str, worker_id: str | None, count: int, domain: str | None, now: datetime) -> list[Task]:
+def _claim_postgres(queue: str, worker_id: str | None, count: int, domain: str | None, now: datetime,
+                    known: Workflow | None = None) -> list[Task]:
     """Claim in one statement: pick with SKIP LOCKED under task_poll_idx, mark, return the rows."""
     sql = _CLAIM_SQL.format(domain="domain = %(domain)s" if domain else "domain IS NULL")
     params = {"now": now, "worker": worker_id, "queue": queue, "count": count, "domain": domain}
     rows = sorted(Task.objects.raw(sql, params), key=lambda r: (-r.priority, r.available_at))
     if rows:
-        workflows = {
-            w.id: w for w in Workflow.objects.filter(pk__in={r.workflow_id for r in rows})
-            .defer("input", "output", "variables")
-        }
+        workflows = {known.id: known} if known is not None else {}
+        missing = {r.workflow_id for r in rows} - set(workflows)
+        if missing:
+            workflows.update(
+                (w.id, w) for w in Workflow.objects.filter(pk__in=missing).defer("input", "output", "variables")
+            )
         for row in rows:
             row.workflow = workflows[row.workflow_id]
     return rows
@@ -168,7 +171,7 @@ def poll_data(queue: str) -> list[dict[str, Any]]:
 def update(task_id: str, result: TaskResult, logs: list[dict[str, Any]] | None = None) -> TaskState:
     """Apply a worker's result and decide what follows, in one transaction. Returns the task."""
     with transaction.atomic():
-        return _update_in_transaction(task_id, result, logs or [], timezone.now())
+        return _update_in_transaction(task_id, result, logs or [], timezone.now())[0]
 
 
 def update_and_claim_next(task_id: str, result: TaskResult, logs: list[dict[str, Any]] | None = None,
@@ -177,16 +180,18 @@ def update_and_claim_next(task_id: str, result: TaskResult, logs: list[dict[str,
     transaction (one commit per hop instead of two)."""
     now = timezone.now()
     with transaction.atomic():
-        task = _update_in_transaction(task_id, result, logs or [], now)
+        task, workflow = _update_in_transaction(task_id, result, logs or [], now)
         if not task.is_terminal or not registry.is_worker_type(task.task_type):
             return task, None
         worker = result.worker_id or task.worker_id
         _record_poll(task.def_name, task.domain, worker, now)
-        claimed = _claim_in_transaction(task.def_name, worker, 1, task.domain, now)
+        # The next task is most often of the same workflow, whose row is already at hand.
+        claimed = _claim_in_transaction(task.def_name, worker, 1, task.domain, now, known=workflow)
         return task, (claimed[0] if claimed else None)
 
 
-def _update_in_transaction(task_id: str, result: TaskResult, logs: list[dict[str, Any]], now: datetime) -> TaskState:
+def _update_in_transaction(task_id: str, result: TaskResult, logs: list[dict[str, Any]],
+                           now: datetime) -> tuple[TaskState, Workflow]:
     # The task's workflow, locked, in one statement (the lock is the workflow row, as always).
     row = Workflow.objects.select_for_update(of=("self",)).filter(tasks__id=task_id).first()
     if row is None:
@@ -201,11 +206,11 @@ def _update_in_transaction(task_id: str, result: TaskResult, logs: list[dict[str
         raise Conflict(str(exc)) from exc
     _append_logs(task_id, logs, now)
     if updated is None:
-        return task
+        return task, row
     tasks = [updated if t.task_id == task_id else t for t in state.tasks]
     outcome = decide_locked(row, now, replace(state, tasks=tasks), pre_changed=[updated])
     final = next((t for t in outcome.changed if t.task_id == task_id), updated)
-    return final
+    return final, row
 
 
 def _append_logs(task_id: str, logs: list[dict[str, Any]], now: datetime) -> None:

@@ -237,9 +237,20 @@ class History:
 # -- workflows --------------------------------------------------------------------------------
 
 
-def load_state(row: Workflow) -> WorkflowState:
-    """The engine's view of a workflow: its row plus its open tasks."""
-    open_tasks = [to_state(t) for t in Task.objects.filter(workflow_id=row.id, open=True)]
+def load_state(row: Workflow, focus: str | None = None) -> WorkflowState:
+    """The engine's view of a workflow: its row plus its open tasks.
+
+    With `focus` (a task whose result just arrived), pending worker tasks other than that one
+    are only counted, not loaded: they cannot change in this decision, and their timers are
+    the sweeper's business (it decides with everything loaded).
+    """
+    rows = Task.objects.filter(workflow_id=row.id, open=True)
+    pending_elsewhere = 0
+    if focus is not None:
+        waiting = Q(queue__isnull=False, status__in=[TaskStatus.SCHEDULED.value, TaskStatus.IN_PROGRESS.value])
+        pending_elsewhere = rows.filter(waiting).exclude(pk=focus).count()
+        rows = rows.exclude(waiting & ~Q(pk=focus))
+    open_tasks = [to_state(t) for t in rows]
     return WorkflowState(
         workflow_id=row.id,
         name=row.name,
@@ -258,11 +269,17 @@ def load_state(row: Workflow) -> WorkflowState:
         last_retried_time=row.last_retried_time,
         seq=row.seq,
         tasks=open_tasks,
+        pending_elsewhere=pending_elsewhere,
     )
 
 
-def save(row: Workflow, outcome: Outcome, now: datetime, extra_changed: Iterable[TaskState] = ()) -> list[str]:
-    """Write an outcome. Returns the names of workflow fields that changed."""
+def save(row: Workflow, outcome: Outcome, now: datetime, extra_changed: Iterable[TaskState] = (),
+         focused: bool = False) -> list[str]:
+    """Write an outcome. Returns the names of workflow fields that changed.
+
+    A focused decision did not see every pending task, so it may only bring the next look
+    earlier, never push a pending timer back.
+    """
     changed = {t.task_id: t for t in extra_changed}
     changed.update({t.task_id: t for t in outcome.changed})
     created_ids = {t.task_id for t in outcome.created}
@@ -274,7 +291,10 @@ def save(row: Workflow, outcome: Outcome, now: datetime, extra_changed: Iterable
     update_fields = ["update_time", "seq", "next_check_at"]
     row.update_time = now
     row.seq = max(row.seq, outcome.seq)
+    previous = row.next_check_at
     row.next_check_at = outcome.next_wakeup
+    if focused and previous is not None and (outcome.next_wakeup is None or previous < outcome.next_wakeup):
+        row.next_check_at = previous
     patch = outcome.workflow
     if patch is not None:
         if patch.status is not None:

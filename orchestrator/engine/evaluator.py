@@ -45,7 +45,7 @@ def evaluate(
     _check_workflow_timeout(run)
     _settle(run)
     if not run.ended and run.status == WorkflowStatus.RUNNING:
-        if all(t.is_terminal for t in run.tasks.values()):
+        if state.pending_elsewhere == 0 and all(t.is_terminal for t in run.tasks.values()):
             _complete(run)
     return _outcome(run)
 
@@ -100,8 +100,10 @@ def _settle(run: Run) -> None:
         elif run.recheck:
             task_id = min(run.recheck, key=run.recheck.__getitem__)
             del run.recheck[task_id]
-            task = run.tasks[task_id]
-            if not task.is_terminal:
+            # A pending task known only from history (left out of a focused load) is a worker
+            # task: nothing to re-check in it.
+            task = run.tasks.get(task_id)
+            if task is not None and not task.is_terminal:
                 _check_pending(run, task)
         else:
             stale = [t for t in run.tasks.values() if t.task_type in _WAITING and not t.is_terminal

@@ -98,6 +98,9 @@ class WorkflowState:
     last_retried_time: datetime | None = None
     seq: int = 0  # the highest task seq handed out; 0 means nothing was scheduled yet
     tasks: Sequence[TaskState] = ()
+    # Pending worker tasks left out of `tasks` by a focused load (a task result touches one
+    # task; reading a thousand pending siblings would make each completion cost O(n)).
+    pending_elsewhere: int = 0
 
 
 class TaskHistory(Protocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
@@ -41,6 +42,7 @@ def decide_locked(
     now: datetime,
     state: WorkflowState | None = None,
     pre_changed: Iterable[TaskState] = (),
+    focused: bool = False,
 ) -> Outcome:
     """Evaluate and persist one decision. Caller holds the row lock inside atomic().
 
@@ -51,9 +53,17 @@ def decide_locked(
     if state is None:
         state = store.load_state(row)
     defn = store.definition_of(row)
-    outcome = evaluate(defn, state, now, new_id, store.History(row.id), store.TaskDefs())
     pre = list(pre_changed)
-    store.save(row, outcome, now, extra_changed=pre)
+    outcome = evaluate(defn, state, now, new_id, store.History(row.id), store.TaskDefs())
+    if focused and outcome.workflow is not None and outcome.workflow.status is not None:
+        # Ending the workflow cancels every pending task, so decide again seeing all of them
+        # (nothing was written yet: evaluate() is pure).
+        focused = False
+        full = store.load_state(row)
+        replaced = {t.task_id: t for t in pre}
+        state = replace(full, tasks=[replaced.get(t.task_id, t) for t in full.tasks])
+        outcome = evaluate(defn, state, now, new_id, store.History(row.id), store.TaskDefs())
+    store.save(row, outcome, now, extra_changed=pre, focused=focused)
     events.record(row.id, outcome, now, extra=pre)
     dispatch.after_decide(row, outcome, now)
     return outcome

@@ -196,7 +196,7 @@ def _update_in_transaction(task_id: str, result: TaskResult, logs: list[dict[str
     row = Workflow.objects.select_for_update(of=("self",)).filter(tasks__id=task_id).first()
     if row is None:
         raise NotFound(f"Task {task_id} not found")
-    state = store.load_state(row)
+    state = store.load_state(row, focus=task_id)
     task = next((t for t in state.tasks if t.task_id == task_id), None)
     if task is None:
         task = store.to_state(Task.objects.get(pk=task_id))
@@ -208,7 +208,7 @@ def _update_in_transaction(task_id: str, result: TaskResult, logs: list[dict[str
     if updated is None:
         return task, row
     tasks = [updated if t.task_id == task_id else t for t in state.tasks]
-    outcome = decide_locked(row, now, replace(state, tasks=tasks), pre_changed=[updated])
+    outcome = decide_locked(row, now, replace(state, tasks=tasks), pre_changed=[updated], focused=True)
     final = next((t for t in outcome.changed if t.task_id == task_id), updated)
     return final, row
 

@@ -102,9 +102,9 @@ def _settle(run: Run) -> None:
             del run.recheck[task_id]
             # A pending task known only from history (left out of a focused load) is a worker
             # task: nothing to re-check in it.
-            task = run.tasks.get(task_id)
-            if task is not None and not task.is_terminal:
-                _check_pending(run, task)
+            pending = run.tasks.get(task_id)
+            if pending is not None and not pending.is_terminal:
+                _check_pending(run, pending)
         else:
             stale = [t for t in run.tasks.values() if t.task_type in _WAITING and not t.is_terminal
                      and run.checked.get(t.task_id, -1) < run.done_count]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -95,7 +96,13 @@ TEMPLATES = [
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
-    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Celery's prefork children must not inherit a pool (its sockets and threads do not survive
+    # fork); they run one task at a time on one thread, so persistent connections serve them.
+    _celery = "celery" in Path(sys.argv[0]).parts or Path(sys.argv[0]).name == "celery"
+    if _celery:
+        DATABASES["default"]["CONN_MAX_AGE"] = 600
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # Under ASGI every request runs in a fresh thread, so thread-local persistent connections
         # are never reused; a process-wide pool is (measured: 1 new connection per task before).
         DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -6,6 +6,7 @@ uses the `make run` defaults (SQLite in a temp dir, a broker with no server). No
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import socket
@@ -21,6 +22,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("BATON_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_BASE = os.environ.get("BATON_TEST_REDIS", "redis://127.0.0.1:6379")
+
+
+_REDIS_DBS = itertools.cycle(range(1, 15))
 
 
 def free_port() -> int:
@@ -50,7 +54,9 @@ class Stack:
             self.db_name = f"baton_test_{self.port}"
             base = PG_ADMIN_URL.rsplit("/", 1)[0]
             self.env["DATABASE_URL"] = f"{base}/{self.db_name}"
-            self.redis_db = 1 + self.port % 14
+            # Each stack in a session gets its own Redis database: two stacks sharing one would
+            # have their Celery workers take each other's messages.
+            self.redis_db = next(_REDIS_DBS)
             self.env["REDIS_URL"] = f"{REDIS_BASE}/{self.redis_db}"
         self.proc: subprocess.Popen[bytes] | None = None
         self.key_id = self.key_secret = ""

@@ -54,11 +54,13 @@ def record(workflow_id: str, outcome: Outcome, now: datetime, extra: Iterable[Ta
     append(workflow_id, rows)
 
 
-def append(workflow_id: str, rows: list[ExecutionEvent]) -> None:
+def append(workflow_id: str, rows: list[ExecutionEvent], *, ring: bool = True) -> None:
+    """Write event rows; `ring=False` when a later write in the same transaction rings anyway."""
     if not rows:
         return
     ExecutionEvent.objects.bulk_create(rows)
-    publish_on_commit(workflow_id)
+    if ring:
+        publish_on_commit(workflow_id)
 
 
 def publish_on_commit(workflow_id: str) -> None:

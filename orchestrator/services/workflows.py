@@ -81,7 +81,8 @@ def start(req: StartRequest) -> str:
             create_time=now,
             update_time=now,
         )
-        events.append(row.id, [events.workflow_event(row.id, "RUNNING", now, started=True)])
+        # The first decision's own events ring the doorbell once for both.
+        events.append(row.id, [events.workflow_event(row.id, "RUNNING", now, started=True)], ring=False)
         decide_locked(row, now)
     return row.id
 

@@ -24,7 +24,10 @@ PG_ADMIN_URL = os.environ.get("BATON_TEST_PG", "postgres://postgres@127.0.0.1:54
 REDIS_BASE = os.environ.get("BATON_TEST_REDIS", "redis://127.0.0.1:6379")
 
 
-_REDIS_DBS = itertools.cycle(range(1, 15))
+# BATON_TEST_REDIS_DB_START lets test runs in parallel (several checkouts on one machine) start
+# their cycles apart.
+_REDIS_START = int(os.environ.get("BATON_TEST_REDIS_DB_START", "1"))
+_REDIS_DBS = itertools.cycle([1 + (_REDIS_START - 1 + i) % 14 for i in range(14)])
 
 
 def free_port() -> int:

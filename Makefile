@@ -20,11 +20,13 @@ EDITOR := editor/frontend
 EDITOR_MANIFEST := static/editor/.vite/manifest.json
 EDITOR_SOURCES := $(shell find $(EDITOR)/src -type f 2>/dev/null) $(EDITOR)/package.json $(EDITOR)/vite.config.ts $(EDITOR)/tsconfig.json
 
-$(EDITOR)/node_modules/.package-lock.json: $(EDITOR)/package-lock.json
+EDITOR_DEPS := $(EDITOR)/node_modules/.package-lock.json
+
+$(EDITOR_DEPS): $(EDITOR)/package-lock.json
 	cd $(EDITOR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(EDITOR_MANIFEST): $(EDITOR)/node_modules/.package-lock.json $(EDITOR_SOURCES)
+$(EDITOR_MANIFEST): $(EDITOR_DEPS) $(EDITOR_SOURCES)
 	cd $(EDITOR) && npm run build
 
 editor: $(EDITOR_MANIFEST)
@@ -44,9 +46,10 @@ test: $(STAMP) editor
 unit: $(STAMP)
 	$(VENV)/bin/pytest -q tests/unit
 
-lint: $(STAMP)
+lint: $(STAMP) $(EDITOR_DEPS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	cd $(EDITOR) && npm run --silent lint
 
 clean:
 	rm -rf $(VENV) var

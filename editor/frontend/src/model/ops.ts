@@ -9,7 +9,6 @@ import { FORK_TYPES, allTasks, asList, getIn, isPrefix, samePath, setIn, typeOf,
 import type { Path, Task, WorkflowDef } from "./types";
 import { freshNames } from "./catalog";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const listAt = (def: WorkflowDef, list: Path): Task[] => {
   const v = getIn(def, list);
   return Array.isArray(v) ? v : [];
@@ -81,7 +80,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** Rewrite `${old.` / `${old}` references and joinOn entries to a new ref (not inside the renamed task's own ref). */
 export function renameRef(def: WorkflowDef, oldRef: string, newRef: string, skip?: Path): WorkflowDef {
   const re = new RegExp("\\$\\{" + escapeRe(oldRef) + "(?=[.\\[}])", "g");
-  const fix = (value: any, path: Path): any => {
+  const fix = (value: unknown, path: Path): unknown => {
     if (typeof value === "string") return re.test(value) ? value.replace(re, "${" + newRef) : value;
     if (Array.isArray(value)) {
       let changed = false;
@@ -94,7 +93,7 @@ export function renameRef(def: WorkflowDef, oldRef: string, newRef: string, skip
     }
     if (value && typeof value === "object") {
       let changed = false;
-      const out: any = {};
+      const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         let r = fix(v, [...path, k]);
         if (k === "joinOn" || k === "defaultExclusiveJoinTask") {
@@ -108,7 +107,8 @@ export function renameRef(def: WorkflowDef, oldRef: string, newRef: string, skip
     }
     return value;
   };
-  return fix(def, []);
+  // fix keeps the shape of what it is given: a definition in, a definition out
+  return fix(def, []) as WorkflowDef;
 }
 
 /** Move a task (with its JOIN if it is a fork) to another list position. No-op for impossible moves. */

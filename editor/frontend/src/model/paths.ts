@@ -1,5 +1,7 @@
 import type { Path, Task, WorkflowDef } from "./types";
 
+// getIn/setIn walk Conductor JSON of any shape by a runtime path: what they read is typed at the
+// call site, where the path is known, not here.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export function getIn(obj: any, path: Path): any {
   let cur = obj;

@@ -347,7 +347,10 @@ export function EditorPage({ route, theme, toggleTheme }: { route: Route; theme:
                   store.select(matches[0].path, true);
                   setTab("inspector");
                 }
-                if (e.key === "Escape") (setQuery(""), (e.target as HTMLInputElement).blur());
+                if (e.key === "Escape") {
+                  setQuery("");
+                  (e.target as HTMLInputElement).blur();
+                }
               }}
             />
             {query && (
@@ -460,17 +463,20 @@ function SaveDialog({ onClose, onSaved }: { onClose: () => void; onSaved: (versi
   const exists = versions.includes(current);
   const [mode, setMode] = useState<"overwrite" | "new">(exists ? "overwrite" : "new");
   const target = mode === "overwrite" ? current : exists ? latest + 1 : Math.max(current, latest + 1);
-  const [base, setBase] = useState<WorkflowDef | null>(saved);
+  // compare with what is stored at the version being replaced (or the latest for a new one);
+  // with no such version there is nothing to compare with, whatever was fetched before
+  const baseVersion = mode === "overwrite" ? current : latest;
+  const comparable = Boolean(baseVersion && def.name);
+  const [fetched, setFetched] = useState<WorkflowDef | null>(saved);
+  const base = comparable ? fetched : null;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
   const [errs, setErrs] = useState<Problem[]>([]);
   const [showText, setShowText] = useState(false);
 
   useEffect(() => {
-    // compare with what is stored at the version being replaced (or the latest for a new one)
-    const v = mode === "overwrite" ? current : latest;
-    if (!v || !def.name) return setBase(null);
-    api.getDefinition(String(def.name), v).then((d) => setBase(stripServerFields(d)), () => setBase(null));
+    if (!comparable) return;
+    api.getDefinition(String(def.name), baseVersion).then((d) => setFetched(stripServerFields(d)), () => setFetched(null));
   }, [mode]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const next = { ...def, version: target };

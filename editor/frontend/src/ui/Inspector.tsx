@@ -9,8 +9,7 @@ import type { TaskDef } from "../api";
 import { Check, ExprInput, Field, JsonField, KVEditor, KeyInput, NumberInput, Select } from "./fields";
 import { editorUrl } from "./router";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const without = (obj: Record<string, any>, key: string, value: unknown) => {
+const without = (obj: Record<string, unknown>, key: string, value: unknown) => {
   const out = { ...obj };
   if (value === undefined || value === "") delete out[key];
   else out[key] = value;
@@ -33,6 +32,8 @@ function TaskForm({ def, path, task, taskDefs }: { def: WorkflowDef; path: Path;
   const key = pathKey(path);
   const commit = (next: Task, field: string) => store.commit(updateTask(store.get().def, path, next), { coalesce: key + "|" + field });
   const set = (field: string, value: unknown) => commit((field === "name" ? { ...task, name: value } : without(task, field, value)) as Task, field);
+  // inputParameters is free-form Conductor JSON; each form field below reads its own key as it expects
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const inputs: Record<string, any> = task.inputParameters && typeof task.inputParameters === "object" ? task.inputParameters : {};
   const setInput = (k: string, v: unknown) => commit({ ...task, inputParameters: without(inputs, k, v) }, "in." + k);
   const setInputs = (v: Record<string, unknown>) => commit({ ...task, inputParameters: v }, "inputs");

@@ -33,7 +33,6 @@ export function Palette({ anchor, taskDefs, canPaste, onPick, onClose }: { ancho
     return out.filter((it) => words.every((w) => (it.label + " " + it.detail + " " + it.group).toLowerCase().includes(w)));
   }, [q, taskDefs, canPaste]);
 
-  useEffect(() => setActive(0), [q]);
   useEffect(() => {
     listRef.current?.querySelector(".pal-item.active")?.scrollIntoView({ block: "nearest" });
   }, [active]);
@@ -53,12 +52,26 @@ export function Palette({ anchor, taskDefs, canPaste, onPick, onClose }: { ancho
           placeholder="Search task types and definitions…"
           value={q}
           aria-label="Search tasks"
-          onChange={(e) => setQ(e.target.value)}
+          onChange={(e) => {
+            // a new query is a new list: highlight its first item
+            setQ(e.target.value);
+            setActive(0);
+          }}
           onKeyDown={(e) => {
-            if (e.key === "ArrowDown") (e.preventDefault(), setActive((a) => Math.min(items.length - 1, a + 1)));
-            else if (e.key === "ArrowUp") (e.preventDefault(), setActive((a) => Math.max(0, a - 1)));
-            else if (e.key === "Enter" && items[active]) (e.preventDefault(), onPick(items[active].choice));
-            else if (e.key === "Escape") (e.preventDefault(), e.stopPropagation(), onClose());
+            if (e.key === "ArrowDown") {
+              e.preventDefault();
+              setActive((a) => Math.min(items.length - 1, a + 1));
+            } else if (e.key === "ArrowUp") {
+              e.preventDefault();
+              setActive((a) => Math.max(0, a - 1));
+            } else if (e.key === "Enter" && items[active]) {
+              e.preventDefault();
+              onPick(items[active].choice);
+            } else if (e.key === "Escape") {
+              e.preventDefault();
+              e.stopPropagation();
+              onClose();
+            }
           }}
         />
         <div className="pal-list" ref={listRef} role="listbox">

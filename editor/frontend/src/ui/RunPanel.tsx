@@ -73,7 +73,13 @@ export function RunDialog({ def, dirty, onClose, onStarted }: { def: WorkflowDef
 
 export function RunPanel({ run, selectedRef }: { run: RunState; selectedRef: string | null }) {
   const [detail, setDetail] = useState<string | null>(selectedRef);
-  useEffect(() => setDetail(selectedRef), [selectedRef]);
+  // A task picked on the diagram replaces the one picked in this panel (adjusted while rendering,
+  // not in an effect, so the previous task's detail is never painted).
+  const [followed, setFollowed] = useState(selectedRef);
+  if (followed !== selectedRef) {
+    setFollowed(selectedRef);
+    setDetail(selectedRef);
+  }
   useEffect(() => {
     // details need input/output: refresh the execution when a task is picked
     if (!detail) return;

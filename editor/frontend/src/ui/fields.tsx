@@ -85,10 +85,20 @@ export function ExprInput({
     },
     onKeyDown: (e: React.KeyboardEvent) => {
       if (!open || !matches.length) return;
-      if (e.key === "ArrowDown") (e.preventDefault(), setActive((a) => (a + 1) % matches.length));
-      else if (e.key === "ArrowUp") (e.preventDefault(), setActive((a) => (a - 1 + matches.length) % matches.length));
-      else if (e.key === "Enter" || e.key === "Tab") (e.preventDefault(), accept(matches[active]));
-      else if (e.key === "Escape") (e.preventDefault(), e.stopPropagation(), setOpen(null));
+      if (e.key === "ArrowDown") {
+        e.preventDefault();
+        setActive((a) => (a + 1) % matches.length);
+      } else if (e.key === "ArrowUp") {
+        e.preventDefault();
+        setActive((a) => (a - 1 + matches.length) % matches.length);
+      } else if (e.key === "Enter" || e.key === "Tab") {
+        e.preventDefault();
+        accept(matches[active]);
+      } else if (e.key === "Escape") {
+        e.preventDefault();
+        e.stopPropagation();
+        setOpen(null);
+      }
     },
   };
   return (
@@ -212,7 +222,13 @@ export function KVEditor({ value, onChange, candidates, hide = [], keyLabel = "N
 /** An input that commits on blur or Enter (for names whose intermediate values must not be applied). */
 export function KeyInput({ value, onCommit, label, mono = true, className }: { value: string; onCommit: (v: string) => void; label: string; mono?: boolean; className?: string }) {
   const [draft, setDraft] = useState(value);
-  useEffect(() => setDraft(value), [value]);
+  // A new value from outside replaces the draft, adjusted while rendering rather than in an
+  // effect, so the stale draft is never painted (react.dev "adjusting state when a prop changes").
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    setDraft(value);
+  }
   return (
     <input
       className={(className ?? "input kv-key") + (mono ? " mono" : "")}
@@ -222,8 +238,14 @@ export function KeyInput({ value, onCommit, label, mono = true, className }: { v
       onChange={(e) => setDraft(e.target.value)}
       onBlur={() => (draft.trim() && draft !== value ? onCommit(draft.trim()) : setDraft(value))}
       onKeyDown={(e) => {
-        if (e.key === "Enter") (e.preventDefault(), (e.target as HTMLInputElement).blur());
-        if (e.key === "Escape") (setDraft(value), (e.target as HTMLInputElement).blur());
+        if (e.key === "Enter") {
+          e.preventDefault();
+          (e.target as HTMLInputElement).blur();
+        }
+        if (e.key === "Escape") {
+          setDraft(value);
+          (e.target as HTMLInputElement).blur();
+        }
       }}
     />
   );

@@ -46,9 +46,14 @@ test: $(STAMP) editor
 unit: $(STAMP)
 	$(VENV)/bin/pytest -q tests/unit
 
-lint: $(STAMP) $(EDITOR_DEPS)
-	$(VENV)/bin/ruff check .
+# mypy: the engine and system tasks, and the Django half (services, api, executions) with the
+# django-stubs plugin; tsc: the editor. tests/run_all.sh (make test) runs the same checks.
+typecheck: $(STAMP) $(EDITOR_DEPS)
 	$(VENV)/bin/mypy
+	cd $(EDITOR) && npm run --silent typecheck
+
+lint: typecheck
+	$(VENV)/bin/ruff check .
 	cd $(EDITOR) && npm run --silent lint
 
 clean:

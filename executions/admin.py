@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -36,22 +37,27 @@ from .models import DefinitionSnapshot, ExecutionEvent, Task, TaskLog, Workflow
 TERMINAL = {s.value for s in WorkflowStatus if s.is_terminal}
 
 
-def _admin_url(model: type, pk: Any) -> str:
+def _admin_url(model: type[models.Model], pk: Any) -> str:
     opts = model._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
 
 
-def _id_link(model: type, pk: Any, label: str | None = None) -> SafeString | str:
+def _id_link(model: type[models.Model], pk: Any, label: str | None = None) -> SafeString | str:
     if not pk:
         return "—"
     return format_html('<a href="{}"><code style="color:inherit">{}</code></a>', _admin_url(model, pk), label or pk)
 
 
-def _short_link(model: type, pk: Any) -> SafeString | str:
+def _short_link(model: type[models.Model], pk: Any) -> SafeString | str:
     """A link showing the first 8 characters of the id (the whole id is the tooltip)."""
     if not pk:
         return "—"
     return format_html('<a href="{}">{}</a>', _admin_url(model, pk), short_id(str(pk)))
+
+
+def _on_changelist(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return match is not None and (match.url_name or "").endswith("_changelist")
 
 
 def exact_filter(title: str, parameter: str, lookup: str) -> type[admin.SimpleListFilter]:
@@ -148,7 +154,7 @@ class DefinitionSnapshotAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DefinitionSnapshot]:
         qs = super().get_queryset(request)
-        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+        if _on_changelist(request):
             qs = qs.defer("definition")
         return qs
 
@@ -198,7 +204,7 @@ class WorkflowAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workflow]:
         qs = super().get_queryset(request)
-        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+        if _on_changelist(request):
             qs = qs.defer("input", "output", "variables", "task_to_domain", "failed_refs", "failed_task_names")
         return qs
 
@@ -447,7 +453,7 @@ class TaskAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Task]:
         qs = super().get_queryset(request)
-        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+        if _on_changelist(request):
             qs = qs.defer("input", "output")
         return qs
 

@@ -12,8 +12,14 @@ from django.db.models import Q
 
 from orchestrator.engine.status import TaskStatus, WorkflowStatus
 
-WorkflowStatusChoices = models.TextChoices("WorkflowStatusChoices", [(s.value, s.value) for s in WorkflowStatus])
-TaskStatusChoices = models.TextChoices("TaskStatusChoices", [(s.value, s.value) for s in TaskStatus])
+# Enum's functional API (name, [(member, value), ...]) derives the choices from the engine's statuses;
+# django-stubs types only the one-member form of that call, hence the ignores.
+WorkflowStatusChoices = models.TextChoices(  # type: ignore[call-overload]
+    "WorkflowStatusChoices", [(s.value, s.value) for s in WorkflowStatus]
+)
+TaskStatusChoices = models.TextChoices(  # type: ignore[call-overload]
+    "TaskStatusChoices", [(s.value, s.value) for s in TaskStatus]
+)
 
 
 class DefinitionSnapshot(models.Model):

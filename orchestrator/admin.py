@@ -285,10 +285,10 @@ class ApiApplicationAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     actions = ["disable_applications", "enable_applications"]
 
-    def get_fields(self, request: HttpRequest, obj: ApiApplication | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: ApiApplication | None = None) -> tuple[str, ...]:
         if obj is None:
-            return ["name", "role"]
-        return ["name", "key_id", "role", "active", "created", "last_used"]
+            return ("name", "role")
+        return ("name", "key_id", "role", "active", "created", "last_used")
 
     @admin.display(description="created", ordering="created")
     def created_at(self, obj: ApiApplication) -> str:

@@ -8,6 +8,6 @@ export PYTHONDONTWRITEBYTECODE=1
 unset DATABASE_URL REDIS_URL
 .venv/bin/ruff check .
 .venv/bin/mypy
-(cd editor/frontend && npm run --silent lint && npm test --silent)
+(cd editor/frontend && npm run --silent lint && npm run --silent typecheck && npm test --silent)
 # addopts deselects the slow markers for quick local runs; here everything runs.
 exec .venv/bin/pytest -q -p no:cacheprovider -o addopts="-ra --strict-markers" tests "$@"

@@ -127,12 +127,13 @@ def _start_workflow(wf: Workflow, state: Any, task: Any) -> None:
         reason = "startWorkflow must be an object with a workflow name"
         _finish(wf, state, task, TaskStatus.FAILED, {"error": reason}, reason)
         return
+    given_input, given_domains = spec.get("input"), spec.get("taskToDomain")
     request = workflows.StartRequest(
         name=spec["name"],
         version=spec.get("version") if isinstance(spec.get("version"), int) else None,
-        input=spec.get("input") if isinstance(spec.get("input"), dict) else {},
+        input=given_input if isinstance(given_input, dict) else {},
         correlation_id=spec.get("correlationId") if isinstance(spec.get("correlationId"), str) else None,
-        task_to_domain=spec.get("taskToDomain") if isinstance(spec.get("taskToDomain"), dict) else {},
+        task_to_domain=given_domains if isinstance(given_domains, dict) else {},
         workflow_def=spec.get("workflowDefinition") if isinstance(spec.get("workflowDefinition"), dict) else None,
     )
     try:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -90,10 +91,14 @@ def when(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def change_link(obj: Any, label: str | None = None) -> SafeString:
-    opts = obj._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    return format_html('<a href="{}">{}</a>', url, label if label is not None else str(obj))
+def admin_url(model: type[models.Model], pk: Any) -> str:
+    """The admin change page of one row, by model and primary key (no need to load the row)."""
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+
+
+def change_link(obj: models.Model, label: str | None = None) -> SafeString:
+    return format_html('<a href="{}">{}</a>', admin_url(type(obj), obj.pk), label if label is not None else str(obj))
 
 
 class PrettyJSONField(forms.JSONField):

@@ -12,7 +12,7 @@ from executions import store
 from orchestrator.engine.validation import Problem, check_task_def, check_workflow_def
 from orchestrator.models import TaskDef, WorkflowDef
 
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, NotFound, WorkflowDefNotFound
 
 TASK_DEF_DEFAULTS: dict[str, Any] = {
     "retryCount": 3,
@@ -95,15 +95,15 @@ def get_workflow_def(name: str, version: int | None = None) -> WorkflowDef:
     rows = WorkflowDef.objects.filter(name=name)
     row = rows.filter(version=version).first() if version is not None else rows.order_by("-version").first()
     if row is None:
-        suffix = f" version {version}" if version is not None else ""
-        raise NotFound(f"No such workflow definition: {name}{suffix}")
+        raise WorkflowDefNotFound(name, version)
     return row
 
 
 def delete_workflow_def(name: str, version: int) -> None:
     deleted, _ = WorkflowDef.objects.filter(name=name, version=version).delete()
     if not deleted:
-        raise NotFound(f"No such workflow definition: {name} version {version}")
+        # Conductor's metadata DAO wording for a delete of nothing.
+        raise NotFound(f"No such workflow definition: {name} version: {version}")
 
 
 def normalise_task_def(doc: Any) -> dict[str, Any]:
@@ -124,7 +124,7 @@ def save_task_defs(docs: list[Any], *, user: str = "", must_exist: bool = False)
             row = TaskDef.objects.select_for_update().filter(name=doc["name"]).first()
             if row is None:
                 if must_exist:
-                    raise NotFound(f"No such task definition: {doc['name']}")
+                    raise NotFound(f"No such task by name {doc['name']}")
                 row = TaskDef(name=doc["name"], created_by=user)
             row.definition = doc
             row.description = str(doc.get("description") or "")
@@ -139,7 +139,7 @@ def save_task_defs(docs: list[Any], *, user: str = "", must_exist: bool = False)
 def get_task_def(name: str) -> TaskDef:
     row = TaskDef.objects.filter(name=name).first()
     if row is None:
-        raise NotFound(f"No such task definition: {name}")
+        raise NotFound(f"No such taskType found by name: {name}")
     return row
 
 

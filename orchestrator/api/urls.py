@@ -21,9 +21,11 @@ urlpatterns = [
     path("metadata/workflow/validate", meta.ValidateWorkflowDef.as_view()),
     path("metadata/workflow/names-and-versions", meta.NamesAndVersions.as_view()),
     path("metadata/workflow/<str:name>", meta.WorkflowDefDetail.as_view()),
+    path("metadata/workflow/<str:name>/tags", meta.WorkflowDefTags.as_view()),
     path("metadata/workflow/<str:name>/<int:version>", meta.WorkflowDefVersion.as_view()),
     path("metadata/taskdefs", meta.TaskDefs.as_view()),
     path("metadata/taskdefs/<str:name>", meta.TaskDefDetail.as_view()),
+    path("metadata/task/<str:name>/tags", meta.TaskDefTags.as_view()),
     # workflows
     path("workflow", wf.StartWorkflow.as_view()),
     path("workflow/decide/<str:workflow_id>", wf.DecideWorkflow.as_view()),

@@ -12,6 +12,7 @@ from executions import store
 from orchestrator.engine.validation import Problem, check_task_def, check_workflow_def
 from orchestrator.models import TaskDef, WorkflowDef
 
+from . import tags
 from .errors import Conflict, InvalidInput, NotFound, WorkflowDefNotFound
 
 TASK_DEF_DEFAULTS: dict[str, Any] = {
@@ -100,7 +101,10 @@ def get_workflow_def(name: str, version: int | None = None) -> WorkflowDef:
 
 
 def delete_workflow_def(name: str, version: int) -> None:
-    deleted, _ = WorkflowDef.objects.filter(name=name, version=version).delete()
+    with transaction.atomic():
+        deleted, _ = WorkflowDef.objects.filter(name=name, version=version).delete()
+        if deleted and not WorkflowDef.objects.filter(name=name).exists():
+            tags.forget_tags(tags.Target.WORKFLOW, name)
     if not deleted:
         # Conductor's metadata DAO wording for a delete of nothing.
         raise NotFound(f"No such workflow definition: {name} version: {version}")
@@ -144,7 +148,9 @@ def get_task_def(name: str) -> TaskDef:
 
 
 def delete_task_def(name: str) -> None:
-    deleted, _ = TaskDef.objects.filter(name=name).delete()
+    with transaction.atomic():
+        deleted, _ = TaskDef.objects.filter(name=name).delete()
+        tags.forget_tags(tags.Target.TASK, name)
     store.forget_task_defs()
     if not deleted:
         raise NotFound(f"No such task definition: {name}")

@@ -49,11 +49,40 @@ def _as_error(p: Problem) -> dict[str, Any]:
 
 
 def validate_workflow_def(doc: Any) -> list[Problem]:
-    return check_workflow_def(doc)
+    """Every problem of a WorkflowDef, including those of the TaskDefs its tasks carry inline."""
+    problems = check_workflow_def(doc)
+    if isinstance(doc, dict):
+        problems += _inline_task_def_problems(doc.get("tasks"), "$.tasks")
+    return problems
+
+
+def _inline_task_def_problems(tasks: Any, path: str) -> list[Problem]:
+    # The engine runs a task with its inline `taskDefinition` instead of the registered one (as
+    # Conductor does), so it is checked like a registered TaskDef; its name defaults to the task's.
+    out: list[Problem] = []
+    for i, task in enumerate(tasks if isinstance(tasks, list) else []):
+        if not isinstance(task, dict):
+            continue
+        here = f"{path}[{i}]"
+        inline = task.get("taskDefinition")
+        if inline is not None:
+            ref = task.get("taskReferenceName") if isinstance(task.get("taskReferenceName"), str) else None
+            doc = {**inline, "name": inline.get("name") or task.get("name")} if isinstance(inline, dict) else inline
+            for p in check_task_def(doc):
+                out.append(replace(p, path=p.path.replace("$", f"{here}.taskDefinition", 1), ref=ref))
+        cases = task.get("decisionCases")
+        for case, nested in (cases.items() if isinstance(cases, dict) else []):
+            out += _inline_task_def_problems(nested, f"{here}.decisionCases.{case}")
+        out += _inline_task_def_problems(task.get("defaultCase"), f"{here}.defaultCase")
+        out += _inline_task_def_problems(task.get("loopOver"), f"{here}.loopOver")
+        branches = task.get("forkTasks")
+        for b, branch in enumerate(branches if isinstance(branches, list) else []):
+            out += _inline_task_def_problems(branch, f"{here}.forkTasks[{b}]")
+    return out
 
 
 def require_valid_workflow_def(doc: Any, *, allow_empty: bool = False) -> dict[str, Any]:
-    problems = check_workflow_def(doc)
+    problems = validate_workflow_def(doc)
     if allow_empty and isinstance(doc, dict) and doc.get("tasks") == []:
         problems = [p for p in problems if p.id != "WF.E007"]
     if problems:
@@ -84,7 +113,7 @@ def save_workflow_defs(docs: list[Any], *, overwrite: bool, user: str = "") -> l
     """Save several definitions all-or-nothing; every problem of every document is reported."""
     problems = []
     for i, doc in enumerate(docs):
-        for p in check_workflow_def(doc):
+        for p in validate_workflow_def(doc):
             problems.append(replace(p, path=p.path.replace("$", f"$[{i}]", 1)))
     if problems:
         raise ValidationFailed("Workflow definition list", problems)

@@ -180,3 +180,46 @@ def test_async_signal_with_nothing_blocked_is_a_no_op(conductor_env: Stack) -> N
         executor.signal(run.workflow_id, "COMPLETED", {"third": True})
     assert err.value.code == 404
     assert err.value.message == f"Found no blocked task in workflow {run.workflow_id} to signal"
+
+
+def test_response_timeout_comes_from_the_inline_task_definition_then_conductor_s_default(conductor_env: Stack) -> None:
+    # A WorkflowTask may carry its own TaskDef (the SDK model's `task_definition`): Conductor runs
+    # the task with it. With none at all, Conductor's TaskDef defaults apply (3600 s), as they do
+    # to the minimal {"name"} TaskDef the SDK registers for a worker.
+    from conductor.client.http.models.task_def import TaskDef
+    from conductor.client.http.models.workflow_def import WorkflowDef
+    from conductor.client.http.models.workflow_task import WorkflowTask
+    from conductor.client.http.rest import ApiException
+
+    tag = uuid.uuid4().hex[:6]
+    inline, bare, minimal = f"sdk_inline_{tag}", f"sdk_bare_{tag}", f"sdk_minimal_{tag}"
+    clients = _clients()
+    metadata, tasks = clients.get_metadata_client(), clients.get_task_client()
+    metadata.register_task_def(TaskDef(name=minimal))
+    wf = WorkflowDef(name=f"sdk_timeouts_{tag}", version=1, tasks=[
+        WorkflowTask(name=inline, task_reference_name="inline", type="SIMPLE",
+                     task_definition=TaskDef(name=inline, response_timeout_seconds=10, retry_count=0)),
+        WorkflowTask(name=bare, task_reference_name="bare", type="SIMPLE"),
+        WorkflowTask(name=minimal, task_reference_name="minimal", type="SIMPLE")])
+    metadata.register_workflow_def(wf, True)
+    assert metadata.get_task_def(minimal).response_timeout_seconds == 3600
+    from conductor.client.http.models.start_workflow_request import StartWorkflowRequest
+
+    clients.get_workflow_client().start_workflow(StartWorkflowRequest(name=wf.name, version=1))
+    seen = {}
+    for name in (inline, bare, minimal):
+        task = tasks.poll_task(name, worker_id="w1")
+        assert task is not None, name
+        seen[name] = task.response_timeout_seconds
+        from conductor.client.http.models.task_result import TaskResult
+
+        tasks.update_task(TaskResult(workflow_instance_id=task.workflow_instance_id, task_id=task.task_id,
+                                     status="COMPLETED", output_data={}))
+    assert seen == {inline: 10, bare: 3600, minimal: 3600}
+
+    bad = WorkflowDef(name=f"sdk_timeouts_bad_{tag}", version=1, tasks=[
+        WorkflowTask(name=inline, task_reference_name="inline", type="SIMPLE",
+                     task_definition=TaskDef(name=inline, response_timeout_seconds=0))])
+    with pytest.raises(ApiException) as err:
+        metadata.register_workflow_def(bad, True)
+    assert err.value.code == 400 and "$.tasks[0].taskDefinition.responseTimeoutSeconds" in str(err.value.body)

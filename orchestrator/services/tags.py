@@ -76,6 +76,10 @@ def _require_definition(target: str, name: str) -> None:
 
 def get_tags(target: str, name: str) -> list[Tag]:
     _require_definition(target, name)
+    return _tags_of(target, name)
+
+
+def _tags_of(target: str, name: str) -> list[Tag]:
     rows = DefinitionTag.objects.filter(target=target, name=name).order_by("id")
     return [Tag(key=r.key, value=r.value, type=r.type) for r in rows]
 
@@ -84,7 +88,7 @@ def add_tags(target: str, name: str, tags: list[Tag]) -> None:
     """Add the tags the definition does not have yet."""
     with transaction.atomic():
         _require_definition(target, name)
-        have = set(get_tags(target, name))
+        have = set(_tags_of(target, name))
         new = [t for t in dict.fromkeys(tags) if t not in have]
         if len(have) + len(new) > _MAX_TAGS:
             raise InvalidInput(f"At most {_MAX_TAGS} tags per definition")
@@ -113,5 +117,7 @@ def forget_tags(target: str, name: str) -> None:
 
 
 def _insert(target: str, name: str, tags: list[Tag]) -> None:
+    # A concurrent add of the same tag is not an error: the unique constraint keeps one row.
     DefinitionTag.objects.bulk_create(
-        [DefinitionTag(target=target, name=name, key=t.key, value=t.value, type=t.type) for t in tags])
+        [DefinitionTag(target=target, name=name, key=t.key, value=t.value, type=t.type) for t in tags],
+        ignore_conflicts=True)

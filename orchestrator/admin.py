@@ -24,7 +24,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from orchestrator.models import ApiApplication, TaskDef, WorkflowDef
+from orchestrator.models import ApiApplication, DefinitionTag, TaskDef, WorkflowDef
 from orchestrator.services import definitions
 from orchestrator.services.access import create_application
 from orchestrator.services.errors import ServiceError
@@ -278,6 +278,21 @@ class ApiApplicationForm(forms.ModelForm):
     class Meta:
         model = ApiApplication
         fields = ["name", "role", "active"]  # never secret_hash
+
+
+@admin.register(DefinitionTag)
+class DefinitionTagAdmin(admin.ModelAdmin):
+    """Read and delete only: tags are written through the metadata API, which checks the name exists."""
+
+    list_display = ("name", "target", "key", "value", "type")
+    list_filter = ("target", "type")
+    search_fields = ("name", "key")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: DefinitionTag | None = None) -> bool:
+        return False
 
 
 @admin.register(ApiApplication)

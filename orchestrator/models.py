@@ -49,6 +49,37 @@ class WorkflowDef(models.Model):
         return len(self.definition.get("tasks") or [])
 
 
+class DefinitionTag(models.Model):
+    """A key/value tag on a workflow definition (all its versions) or a task definition.
+
+    Kept apart from the definition rows because a workflow's tags belong to its name, not to one
+    version, and because the executions list filters by them (an indexed join on the name).
+    """
+
+    class Target(models.TextChoices):
+        WORKFLOW = "workflow", "workflow definition"
+        TASK = "task", "task definition"
+
+    TYPES = ("METADATA", "RATE_LIMIT")  # the SDK's TagObject refuses any other type
+
+    target = models.CharField(max_length=8, choices=Target.choices)
+    name = models.CharField(max_length=255, help_text="The workflow or task definition name.")
+    key = models.CharField(max_length=255)
+    value = models.JSONField(help_text="A string, number or boolean.")
+    type = models.CharField(max_length=16, default="METADATA")
+
+    class Meta:
+        ordering = ["target", "name", "id"]
+        verbose_name = "definition tag"
+        constraints = [
+            models.UniqueConstraint(fields=["target", "name", "type", "key", "value"], name="definitiontag_unique"),
+        ]
+        indexes = [models.Index(fields=["target", "key"], name="definitiontag_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key}:{self.value}"
+
+
 class ApiApplication(models.Model):
     """A non-human client (workers, CI): one access key, of which only a hash is stored."""
 

@@ -117,7 +117,7 @@ async def signal(request: HttpRequest, workflow_id: str, status: str, sync: bool
             return JsonResponse(error_body(401, "Authentication required", error="INVALID_TOKEN"), status=401)
         output = require_object(loads(request.body), "The request body (the task output)")
         strategy = _strategy(request.GET)
-        await sync_to_async(signals.signal, thread_sensitive=False)(workflow_id, status.upper(), output)
+        await sync_to_async(signals.signal, thread_sensitive=False)(workflow_id, status.upper(), output, required=sync)
         if not sync:
             return HttpResponse(status=200)
         await _wait(workflow_id, [], 10)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import poll, sync_views
 from . import views_metadata as meta
@@ -11,6 +11,7 @@ from . import views_search as search
 from . import views_tasks as t
 from . import views_token as tok
 from . import views_workflow as wf
+from .views_fallback import unknown_path
 
 urlpatterns = [
     path("token", tok.Token.as_view()),
@@ -20,9 +21,11 @@ urlpatterns = [
     path("metadata/workflow/validate", meta.ValidateWorkflowDef.as_view()),
     path("metadata/workflow/names-and-versions", meta.NamesAndVersions.as_view()),
     path("metadata/workflow/<str:name>", meta.WorkflowDefDetail.as_view()),
+    path("metadata/workflow/<str:name>/tags", meta.WorkflowDefTags.as_view()),
     path("metadata/workflow/<str:name>/<int:version>", meta.WorkflowDefVersion.as_view()),
     path("metadata/taskdefs", meta.TaskDefs.as_view()),
     path("metadata/taskdefs/<str:name>", meta.TaskDefDetail.as_view()),
+    path("metadata/task/<str:name>/tags", meta.TaskDefTags.as_view()),
     # workflows
     path("workflow", wf.StartWorkflow.as_view()),
     path("workflow/decide/<str:workflow_id>", wf.DecideWorkflow.as_view()),
@@ -61,4 +64,6 @@ urlpatterns = [
     path("tasks/<str:workflow_id>/<str:status>/signal/sync", sync_views.signal, {"sync": True}),
     path("tasks/<str:workflow_id>/<str:ref>/<str:status>", t.UpdateByRef.as_view()),
     path("tasks/<str:workflow_id>/<str:ref>/<str:status>/sync", t.UpdateByRef.as_view(), {"sync": True}),
+    # Last: whatever nothing above matched gets Conductor's JSON 404 instead of Django's HTML page.
+    re_path(r"^(?P<path>.*)$", unknown_path),
 ]

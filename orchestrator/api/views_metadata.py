@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from orchestrator.models import TaskDef, WorkflowDef
-from orchestrator.services import definitions
+from orchestrator.services import definitions, tags
 
 from . import shapes
 from .auth import principal_name
@@ -84,3 +84,32 @@ class TaskDefDetail(ApiView):
     def delete(self, request: Request, name: str) -> Response:
         definitions.delete_task_def(name)
         return ok(None)
+
+
+class _DefinitionTags(ApiView):
+    """GET lists, PUT replaces (a list), POST adds (one tag or a list), DELETE removes the given tags."""
+
+    target: str
+
+    def get(self, request: Request, name: str) -> Response:
+        return ok([t.as_json() for t in tags.get_tags(self.target, name)])
+
+    def put(self, request: Request, name: str) -> Response:
+        tags.set_tags(self.target, name, tags.parse_tags(request.data, many=True))
+        return ok(None)
+
+    def post(self, request: Request, name: str) -> Response:
+        tags.add_tags(self.target, name, tags.parse_tags(request.data, many=True))
+        return ok(None)
+
+    def delete(self, request: Request, name: str) -> Response:
+        tags.remove_tags(self.target, name, tags.parse_tags(request.data, many=True))
+        return ok(None)
+
+
+class WorkflowDefTags(_DefinitionTags):
+    target = tags.Target.WORKFLOW
+
+
+class TaskDefTags(_DefinitionTags):
+    target = tags.Target.TASK

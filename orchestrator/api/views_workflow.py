@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from orchestrator.services import workflows
+from orchestrator.services.errors import WorkflowDefNotFound
 from orchestrator.services.runtime import decide
 
 from . import shapes
@@ -84,7 +85,11 @@ class WorkflowByNameOrId(ApiView):
             priority=integer(params, "priority", 0, low=0, high=99) or 0,
             created_by=principal_name(request),
         )
-        return text_response(workflows.start(req))
+        try:
+            return text_response(workflows.start(req))
+        except WorkflowDefNotFound as exc:
+            # Conductor starts by name through MetadataService, whose wording differs.
+            raise WorkflowDefNotFound(exc.name, exc.version) from None
 
     def get(self, request: Request, key: str) -> Response:
         row = workflows.get(key)

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from .model import TaskDefinition
+from .task_defs import inline_task_definitions
 
 # Container kinds: where a list of nodes hangs in the tree.
 ROOT = "root"
@@ -143,6 +147,11 @@ class WorkflowDefinition:
     def walk(self) -> Iterator[Node]:
         for loc in self.index.values():
             yield loc.container[loc.position]
+
+    @cached_property
+    def inline_task_defs(self) -> Mapping[str, TaskDefinition]:
+        """Task name → the `taskDefinition` a node of this definition carries (computed once)."""
+        return inline_task_definitions(self.walk())
 
 
 def _children(defn: WorkflowDefinition, raws: Sequence[Mapping[str, Any]]) -> tuple[Node, ...]:

@@ -145,7 +145,9 @@ class Run:
         return pending
 
     def task_def(self, name: str) -> TaskDefinition | None:
-        return self.task_defs(name)
+        # A WorkflowTask's own `taskDefinition` wins over the registered TaskDef, as in Conductor.
+        inline = self.defn.inline_task_defs.get(name)
+        return inline if inline is not None else self.task_defs(name)
 
     def iteration_for(self, node: Node, hint: int) -> int:
         """The iteration `node` runs in, when reached from a task of iteration `hint`."""

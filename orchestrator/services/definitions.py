@@ -12,7 +12,8 @@ from executions import store
 from orchestrator.engine.validation import Problem, check_task_def, check_workflow_def
 from orchestrator.models import TaskDef, WorkflowDef
 
-from .errors import Conflict, InvalidInput, NotFound
+from . import tags
+from .errors import Conflict, InvalidInput, NotFound, WorkflowDefNotFound
 
 TASK_DEF_DEFAULTS: dict[str, Any] = {
     "retryCount": 3,
@@ -48,11 +49,40 @@ def _as_error(p: Problem) -> dict[str, Any]:
 
 
 def validate_workflow_def(doc: Any) -> list[Problem]:
-    return check_workflow_def(doc)
+    """Every problem of a WorkflowDef, including those of the TaskDefs its tasks carry inline."""
+    problems = check_workflow_def(doc)
+    if isinstance(doc, dict):
+        problems += _inline_task_def_problems(doc.get("tasks"), "$.tasks")
+    return problems
+
+
+def _inline_task_def_problems(tasks: Any, path: str) -> list[Problem]:
+    # The engine runs a task with its inline `taskDefinition` instead of the registered one (as
+    # Conductor does), so it is checked like a registered TaskDef; its name defaults to the task's.
+    out: list[Problem] = []
+    for i, task in enumerate(tasks if isinstance(tasks, list) else []):
+        if not isinstance(task, dict):
+            continue
+        here = f"{path}[{i}]"
+        inline = task.get("taskDefinition")
+        if inline is not None:
+            ref = task.get("taskReferenceName") if isinstance(task.get("taskReferenceName"), str) else None
+            doc = {**inline, "name": inline.get("name") or task.get("name")} if isinstance(inline, dict) else inline
+            for p in check_task_def(doc):
+                out.append(replace(p, path=p.path.replace("$", f"{here}.taskDefinition", 1), ref=ref))
+        cases = task.get("decisionCases")
+        for case, nested in (cases.items() if isinstance(cases, dict) else []):
+            out += _inline_task_def_problems(nested, f"{here}.decisionCases.{case}")
+        out += _inline_task_def_problems(task.get("defaultCase"), f"{here}.defaultCase")
+        out += _inline_task_def_problems(task.get("loopOver"), f"{here}.loopOver")
+        branches = task.get("forkTasks")
+        for b, branch in enumerate(branches if isinstance(branches, list) else []):
+            out += _inline_task_def_problems(branch, f"{here}.forkTasks[{b}]")
+    return out
 
 
 def require_valid_workflow_def(doc: Any, *, allow_empty: bool = False) -> dict[str, Any]:
-    problems = check_workflow_def(doc)
+    problems = validate_workflow_def(doc)
     if allow_empty and isinstance(doc, dict) and doc.get("tasks") == []:
         problems = [p for p in problems if p.id != "WF.E007"]
     if problems:
@@ -83,7 +113,7 @@ def save_workflow_defs(docs: list[Any], *, overwrite: bool, user: str = "") -> l
     """Save several definitions all-or-nothing; every problem of every document is reported."""
     problems = []
     for i, doc in enumerate(docs):
-        for p in check_workflow_def(doc):
+        for p in validate_workflow_def(doc):
             problems.append(replace(p, path=p.path.replace("$", f"$[{i}]", 1)))
     if problems:
         raise ValidationFailed("Workflow definition list", problems)
@@ -95,15 +125,18 @@ def get_workflow_def(name: str, version: int | None = None) -> WorkflowDef:
     rows = WorkflowDef.objects.filter(name=name)
     row = rows.filter(version=version).first() if version is not None else rows.order_by("-version").first()
     if row is None:
-        suffix = f" version {version}" if version is not None else ""
-        raise NotFound(f"No such workflow definition: {name}{suffix}")
+        raise WorkflowDefNotFound(name, version)
     return row
 
 
 def delete_workflow_def(name: str, version: int) -> None:
-    deleted, _ = WorkflowDef.objects.filter(name=name, version=version).delete()
+    with transaction.atomic():
+        deleted, _ = WorkflowDef.objects.filter(name=name, version=version).delete()
+        if deleted and not WorkflowDef.objects.filter(name=name).exists():
+            tags.forget_tags(tags.Target.WORKFLOW, name)
     if not deleted:
-        raise NotFound(f"No such workflow definition: {name} version {version}")
+        # Conductor's metadata DAO wording for a delete of nothing.
+        raise NotFound(f"No such workflow definition: {name} version: {version}")
 
 
 def normalise_task_def(doc: Any) -> dict[str, Any]:
@@ -124,7 +157,7 @@ def save_task_defs(docs: list[Any], *, user: str = "", must_exist: bool = False)
             row = TaskDef.objects.select_for_update().filter(name=doc["name"]).first()
             if row is None:
                 if must_exist:
-                    raise NotFound(f"No such task definition: {doc['name']}")
+                    raise NotFound(f"No such task by name {doc['name']}")
                 row = TaskDef(name=doc["name"], created_by=user)
             row.definition = doc
             row.description = str(doc.get("description") or "")
@@ -139,12 +172,14 @@ def save_task_defs(docs: list[Any], *, user: str = "", must_exist: bool = False)
 def get_task_def(name: str) -> TaskDef:
     row = TaskDef.objects.filter(name=name).first()
     if row is None:
-        raise NotFound(f"No such task definition: {name}")
+        raise NotFound(f"No such taskType found by name: {name}")
     return row
 
 
 def delete_task_def(name: str) -> None:
-    deleted, _ = TaskDef.objects.filter(name=name).delete()
+    with transaction.atomic():
+        deleted, _ = TaskDef.objects.filter(name=name).delete()
+        tags.forget_tags(tags.Target.TASK, name)
     store.forget_task_defs()
     if not deleted:
         raise NotFound(f"No such task definition: {name}")

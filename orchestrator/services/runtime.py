@@ -22,7 +22,7 @@ from orchestrator.engine.evaluator import evaluate
 from orchestrator.engine.model import Outcome, TaskState, WorkflowState
 
 from . import dispatch
-from .errors import NotFound
+from .errors import WorkflowNotFound
 
 
 def new_id() -> str:
@@ -33,7 +33,7 @@ def lock_workflow(workflow_id: str) -> Workflow:
     """Lock and return the workflow row. Must run inside transaction.atomic()."""
     row = Workflow.objects.select_for_update().filter(pk=workflow_id).first()
     if row is None:
-        raise NotFound(f"Workflow {workflow_id} not found")
+        raise WorkflowNotFound(workflow_id)
     return row
 
 

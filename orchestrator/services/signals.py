@@ -10,7 +10,7 @@ from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import TaskStatus
 
 from . import tasks
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput, NotFound, WorkflowNotFound
 
 BLOCKING_TYPES = ("WAIT", "HUMAN")
 RETURN_STRATEGIES = ("TARGET_WORKFLOW", "BLOCKING_WORKFLOW", "BLOCKING_TASK", "BLOCKING_TASK_INPUT")
@@ -35,16 +35,22 @@ def blocking_task(workflow_id: str, depth: int = 0) -> Task | None:
     return None
 
 
-def signal(workflow_id: str, status: str, output: dict[str, Any]) -> TaskState:
-    """Complete (or fail) the task the workflow is blocked on."""
+def signal(workflow_id: str, status: str, output: dict[str, Any], *, required: bool) -> TaskState | None:
+    """Complete (or fail) the task the workflow is blocked on.
+
+    Returns None when nothing is blocked and `required` is false: Conductor's async signal answers
+    200 and does nothing then, while its sync variant (required) answers 404.
+    """
     if status not in ("COMPLETED", "FAILED", "FAILED_WITH_TERMINAL_ERROR", "IN_PROGRESS"):
         allowed = "COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or IN_PROGRESS"
         raise InvalidInput(f"status must be {allowed}, got {status!r}")
     if not Workflow.objects.filter(pk=workflow_id).exists():
-        raise NotFound(f"Workflow {workflow_id} not found")
+        raise WorkflowNotFound(workflow_id)
     task = blocking_task(workflow_id)
     if task is None:
-        raise NotFound(f"Workflow {workflow_id} has no blocking task to signal")
+        if required:
+            raise NotFound(f"Found no blocked task in workflow {workflow_id} to signal")
+        return None
     return tasks.update(task.id, TaskResult(status=TaskStatus(status), output=output))
 
 

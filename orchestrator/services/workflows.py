@@ -16,7 +16,7 @@ from orchestrator.engine.status import WorkflowStatus
 from orchestrator.models import WorkflowDef
 
 from . import definitions
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, NotFound, WorkflowDefNotFound, WorkflowNotFound
 from .runtime import decide_locked, lock_workflow, new_id
 
 
@@ -44,8 +44,7 @@ def _definition_for(req: StartRequest) -> dict[str, Any]:
     rows = WorkflowDef.objects.filter(name=req.name)
     row = rows.filter(version=req.version).first() if req.version else rows.order_by("-version").first()
     if row is None:
-        suffix = f" version {req.version}" if req.version else ""
-        raise NotFound(f"No such workflow defined. name={req.name}{suffix}")
+        raise WorkflowDefNotFound(req.name, req.version, starting=True)
     return row.definition
 
 
@@ -103,7 +102,7 @@ def _idempotent_existing(name: str, req: StartRequest) -> str | None:
 def get(workflow_id: str) -> Workflow:
     row = Workflow.objects.select_related("snapshot").filter(pk=workflow_id).first()
     if row is None:
-        raise NotFound(f"Workflow {workflow_id} not found")
+        raise WorkflowNotFound(workflow_id, reading=True)
     return row
 
 
@@ -160,7 +159,7 @@ def resume(workflow_id: str) -> None:
 def remove(workflow_id: str) -> None:
     deleted, _ = Workflow.objects.filter(pk=workflow_id).delete()
     if not deleted:
-        raise NotFound(f"Workflow {workflow_id} not found")
+        raise WorkflowNotFound(workflow_id)
 
 
 def start_failure_workflow(workflow_id: str) -> str | None:

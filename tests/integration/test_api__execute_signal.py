@@ -36,8 +36,16 @@ def test_execute_waits_until_the_workflow_blocks_then_signal_completes_it(api): 
     r = api.post(f"/tasks/{wf_id}/COMPLETED/signal/sync", json={"ok": True})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "COMPLETED" and r.json()["output"] == {"calc": 42, "after": "yes"}
-    r = api.post(f"/tasks/{wf_id}/COMPLETED/signal", json={})
+    # Nothing is blocked any more: Conductor's async signal answers 200 and does nothing, its sync
+    # variant 404 (TaskResource.signalWorkflowTaskAsync / signalWorkflowTaskSync).
+    r = api.post(f"/tasks/{wf_id}/FAILED/signal", json={"ok": False})
+    assert r.status_code == 200, r.text
+    after = api.get(f"/workflow/{wf_id}").json()
+    assert after["status"] == "COMPLETED" and after["output"] == {"calc": 42, "after": "yes"}
+    assert [t["status"] for t in after["tasks"]] == ["COMPLETED"] * 3
+    r = api.post(f"/tasks/{wf_id}/COMPLETED/signal/sync", json={})
     assert r.status_code == 404
+    assert r.json()["message"] == f"Found no blocked task in workflow {wf_id} to signal"
 
 
 def test_execute_returns_the_blocking_task_when_asked(api):  # type: ignore[no-untyped-def]
@@ -53,7 +61,10 @@ def test_execute_returns_the_blocking_task_when_asked(api):  # type: ignore[no-u
 def test_execute_and_signal_reject_bad_input(api):  # type: ignore[no-untyped-def]
     name = _approval_flow(api)
     assert api.post(f"/workflow/execute/{name}/1", params={"returnStrategy": "NOPE"}, json={}).status_code == 400
-    assert api.post(f"/workflow/execute/{name}/7", json={}).status_code == 404
-    assert api.post("/tasks/no-such-workflow/COMPLETED/signal", json={}).status_code == 404
+    r = api.post(f"/workflow/execute/{name}/7", json={})
+    assert r.status_code == 404 and r.json()["message"] == f"No such workflow defined. name={name}, version=7"
+    for path in ("/tasks/no-such-workflow/COMPLETED/signal", "/tasks/no-such-workflow/COMPLETED/signal/sync"):
+        r = api.post(path, json={})
+        assert r.status_code == 404 and r.json()["message"] == "No such workflow found by id: no-such-workflow"
     r = api.post(f"/workflow/execute/{name}/1", content=b"[", headers={"Content-Type": "application/json"})
     assert r.status_code == 400

@@ -9,8 +9,9 @@ from typing import Any
 from django.db import transaction
 
 from executions import store
-from orchestrator.engine.validation import Problem, check_task_def, check_workflow_def
+from orchestrator.engine.validation import Problem, check_task_def, check_workflow_def, errors
 from orchestrator.models import TaskDef, WorkflowDef
+from orchestrator.systemtasks.registry import REGISTRY
 
 from .errors import Conflict, InvalidInput, NotFound
 
@@ -48,11 +49,11 @@ def _as_error(p: Problem) -> dict[str, Any]:
 
 
 def validate_workflow_def(doc: Any) -> list[Problem]:
-    return check_workflow_def(doc)
+    return check_workflow_def(doc, REGISTRY)
 
 
 def require_valid_workflow_def(doc: Any, *, allow_empty: bool = False) -> dict[str, Any]:
-    problems = check_workflow_def(doc)
+    problems = errors(check_workflow_def(doc, REGISTRY))
     if allow_empty and isinstance(doc, dict) and doc.get("tasks") == []:
         problems = [p for p in problems if p.id != "WF.E007"]
     if problems:
@@ -83,7 +84,7 @@ def save_workflow_defs(docs: list[Any], *, overwrite: bool, user: str = "") -> l
     """Save several definitions all-or-nothing; every problem of every document is reported."""
     problems = []
     for i, doc in enumerate(docs):
-        for p in check_workflow_def(doc):
+        for p in errors(check_workflow_def(doc, REGISTRY)):
             problems.append(replace(p, path=p.path.replace("$", f"$[{i}]", 1)))
     if problems:
         raise ValidationFailed("Workflow definition list", problems)

@@ -8,15 +8,12 @@ and reports the result through the same write path a worker uses.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orchestrator.engine.definition import Node
 from orchestrator.engine.model import TaskState
-
-from .base import TaskType
-
-if TYPE_CHECKING:
-    from orchestrator.engine.run import Run
+from orchestrator.engine.problems import Problem, inputs_of, is_dynamic, is_text, join, named_param, required
+from orchestrator.engine.tasktype import RunView, TaskType
 
 
 class AsyncSystemTask(TaskType):
@@ -27,13 +24,36 @@ class AsyncSystemTask(TaskType):
 class Http(AsyncSystemTask):
     type_name = "HTTP"
 
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        inputs = inputs_of(task)
+        request = inputs.get("http_request")
+        p = join(join(path, "inputParameters"), "http_request")
+        if is_text(inputs.get("uri")) or is_dynamic(request):
+            return []
+        if not isinstance(request, dict):
+            return [required("WF.E047", p, "an object with uri (or inputParameters.uri)", ref, request)]
+        uri = request.get("uri")
+        return [] if is_text(uri) else [required("WF.E047", join(p, "uri"), "the URL to call", ref, uri)]
+
 
 class SubWorkflow(AsyncSystemTask):
     """Input mirrors Conductor's: the child's name/version/definition and `workflowInput`."""
 
     type_name = "SUB_WORKFLOW"
+    starts_child_workflow = True
 
-    def build_input(self, run: Run, node: Node, task: TaskState) -> dict[str, Any]:
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        param = task.get("subWorkflowParam")
+        p = join(path, "subWorkflowParam")
+        if not isinstance(param, dict):
+            return [required("WF.E040", p, "an object with name (or workflowDefinition)", ref, param)]
+        inline = param.get("workflowDefinition")
+        if is_text(param.get("name")) or isinstance(inline, dict) or is_text(inline):
+            return []
+        what = "the sub-workflow name (or subWorkflowParam.workflowDefinition)"
+        return [required("WF.E040", join(p, "name"), what, ref, param.get("name"))]
+
+    def build_input(self, run: RunView, node: Node, task: TaskState) -> dict[str, Any]:
         child_input = super().build_input(run, node, task)
         param = node.get("subWorkflowParam") or {}
         definition = run.resolve(param.get("workflowDefinition")) if isinstance(param, dict) else None
@@ -54,6 +74,22 @@ class SubWorkflow(AsyncSystemTask):
 class StartWorkflow(AsyncSystemTask):
     type_name = "START_WORKFLOW"
 
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        request = inputs_of(task).get("startWorkflow")
+        p = join(join(path, "inputParameters"), "startWorkflow")
+        if is_dynamic(request):
+            return []
+        if not isinstance(request, dict):
+            return [required("WF.E041", p, "an object {name, version, input, ...}", ref, request)]
+        name = request.get("name")
+        return [] if is_text(name) else [required("WF.E041", join(p, "name"), "the workflow to start", ref, name)]
+
 
 class Event(AsyncSystemTask):
     type_name = "EVENT"
+
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        return _SINK(task, path, ref)
+
+
+_SINK = named_param("WF.E051", "sink", "the event target, e.g. 'conductor' or 'sqs:queue-name'")

@@ -114,7 +114,7 @@ def test_each_loop_iteration_waits_from_its_own_start() -> None:
 
 
 @pytest.mark.parametrize(("text", "seconds"), [
-    ("10s", 10), ("2 minutes", 120), ("1d 2h", 93600), ("1h30m", 5400), ("3 days, 4 hrs", 273600),
+    ("10s", 10), ("2 minutes", 120), ("1d 2h", 93600), ("1h30m", 5400), ("3 days 4 hrs", 273600), ("1D 2H", 93600),
 ])
 def test_parse_duration(text: str, seconds: int) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)

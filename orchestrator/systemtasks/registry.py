@@ -90,6 +90,14 @@ def names_where(flag: Callable[[TaskType], bool]) -> list[str]:
     return [name for name in REGISTRY.names() if flag(get(name))]
 
 
+def is_async(t: TaskType) -> bool:
+    return t.is_async
+
+
+def starts_child(t: TaskType) -> bool:
+    return t.starts_child_workflow
+
+
 def wire_task_type(task_type: str, def_name: str) -> str:
     """Conductor's runtime `taskType` of a task row (see `tasktype.wire_task_type`)."""
     return tasktype.wire_task_type(REGISTRY, task_type, def_name)

@@ -13,17 +13,21 @@ from collections.abc import Callable, Sequence
 from orchestrator.engine import tasktype
 from orchestrator.engine.tasktype import TaskType
 
-from .async_types import Event, Http, StartWorkflow, SubWorkflow
+from .async_types import AsyncSystemTask
 from .do_while import DoWhile
 from .dynamic_fork import Dynamic, ForkJoinDynamic
+from .event import Event
 from .exclusive_join import ExclusiveJoin
 from .fork_join import ForkJoin, Join
+from .http_task import Http
 from .human import Human
 from .inline import Inline, Lambda
 from .jq_transform import JqTransform
 from .noop import Noop
 from .set_variable import SetVariable
 from .simple import Simple
+from .start_workflow import StartWorkflow
+from .sub_workflow import SubWorkflow
 from .switch import Decision, Switch
 from .terminate import Terminate
 from .wait import Wait
@@ -88,6 +92,12 @@ def is_worker_type(type_name: str) -> bool:
 def names_where(flag: Callable[[TaskType], bool]) -> list[str]:
     """Every type name (aliases included) whose type has `flag`: for queries over task rows."""
     return [name for name in REGISTRY.names() if flag(get(name))]
+
+
+def side_effect(type_name: str) -> AsyncSystemTask | None:
+    """The type of that name if it has an `execute` half (run by services.system_tasks)."""
+    handler = get(type_name)
+    return handler if isinstance(handler, AsyncSystemTask) else None
 
 
 def is_async(t: TaskType) -> bool:

@@ -76,7 +76,8 @@ def retry(workflow_id: str, resume_subworkflow_tasks: bool = False) -> None:
                 return
 
     def plan(row: Workflow, state: Any) -> operations.Plan:
-        return operations.retry(store.definition_of(row), state, _all_tasks(row.id), timezone.now(), new_id)
+        return operations.retry(store.definition_of(row), state, _all_tasks(row.id), timezone.now(), new_id,
+                                types=registry.REGISTRY)
 
     _run(workflow_id, "retry", plan)
 

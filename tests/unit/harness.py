@@ -203,7 +203,7 @@ class Execution:
         return self.decide()
 
     def retry(self) -> Outcome:
-        return self.apply_plan(operations.retry(self.defn, self.wf, list(self.tasks), self.now, self.new_id))
+        return self.apply_plan(operations.retry(self.defn, self.wf, list(self.tasks), self.now, self.new_id, types=registry.REGISTRY))
 
     def restart(self) -> Outcome:
         return self.apply_plan(operations.restart(self.defn, self.wf, list(self.tasks), self.now))

@@ -9,7 +9,7 @@ their own history and counter.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from .model import TaskDefinition, TaskHistory
@@ -25,7 +25,3 @@ class Env:
     task_defs: Callable[[str], TaskDefinition | None]  # the registered TaskDef of a name, if any
     types: TaskTypes
     scripts: Scripts
-
-    def at(self, now: datetime) -> Env:
-        """The same environment at another moment."""
-        return replace(self, now=now)

@@ -4,9 +4,9 @@ It lives outside the pure engine because it forks processes and reads wall-clock
 engine reaches it only through the `orchestrator.engine.scripts.Scripts` protocol, handed to
 `evaluate()` in its `Env`.
 
-Example:
-    from orchestrator.sandbox import SANDBOX
-    outcome = evaluate(definition, state, Env.make(now, new_id, history, task_defs, TYPES, SANDBOX))
+Example (what `orchestrator.wiring.engine_env` does):
+    env = Env(now=now, new_id=new_id, history=history, task_defs=task_defs, types=REGISTRY, scripts=SANDBOX)
+    outcome = evaluate(definition, state, env)
 """
 
 from __future__ import annotations

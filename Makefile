@@ -55,6 +55,7 @@ typecheck: $(STAMP) $(EDITOR_DEPS)
 lint: typecheck
 	$(VENV)/bin/ruff check .
 	cd $(EDITOR) && npm run --silent lint
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var

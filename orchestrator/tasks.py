@@ -14,6 +14,7 @@ from orchestrator.conf import baton
 from orchestrator.engine.status import TaskStatus
 from orchestrator.services import runtime, system_tasks, workflows
 from orchestrator.services.errors import NotFound, ServiceError
+from orchestrator.systemtasks import registry
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def _resend_lost_messages(now: datetime) -> None:
     """Async system tasks still SCHEDULED, and finished children whose parent task still waits."""
     stale = now - timedelta(seconds=max(10, 2 * baton.SWEEP_INTERVAL_SECONDS))
     waiting = Task.objects.filter(
-        status=TaskStatus.SCHEDULED.value, queue__isnull=True, task_type__in=system_tasks.ASYNC_TYPES,
+        status=TaskStatus.SCHEDULED.value, queue__isnull=True, task_type__in=registry.names_where(registry.is_async),
         available_at__lte=stale,
     ).values_list("id", flat=True)[: baton.SWEEP_BATCH]
     for task_id in waiting:
@@ -88,7 +89,8 @@ def _resend_lost_messages(now: datetime) -> None:
         update_time__lte=stale,
     )
     parents = Task.objects.filter(
-        task_type="SUB_WORKFLOW", status=TaskStatus.IN_PROGRESS.value, sub_workflow_id__in=children.values("id")
+        task_type__in=registry.names_where(registry.starts_child), status=TaskStatus.IN_PROGRESS.value,
+        sub_workflow_id__in=children.values("id"),
     ).values_list("sub_workflow_id", flat=True)[: baton.SWEEP_BATCH]
     for child_id in parents:
         notify_parent.delay(child_id)

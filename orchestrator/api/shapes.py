@@ -10,9 +10,9 @@ from typing import Any
 
 from executions import store
 from executions.models import Task, TaskLog, Workflow
-from orchestrator.engine.run import wire_task_type
 from orchestrator.engine.timing import to_ms
 from orchestrator.models import TaskDef, WorkflowDef
+from orchestrator.systemtasks.registry import wire_task_type
 
 
 def _ms(moment: datetime | None) -> int:

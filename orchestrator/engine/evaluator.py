@@ -8,34 +8,32 @@ only programming errors raise.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from orchestrator.systemtasks import registry
-
 from .definition import WorkflowDefinition
-from .model import Outcome, TaskDefinition, TaskHistory, TaskState, WorkflowPatch, WorkflowState
+from .env import Env
+from .model import Outcome, TaskDefinition, TaskState, WorkflowPatch, WorkflowState
 from .run import Run
 from .status import TaskStatus, WorkflowStatus
 from .timing import earliest
 
 _DEFAULT_WORKER_DEF = TaskDefinition(name="")
-# Pending tasks that wait on others; see `_settle`.
-_WAITING = ("JOIN", "EXCLUSIVE_JOIN", "DO_WHILE")
 
 
-def evaluate(
-    definition: WorkflowDefinition,
-    state: WorkflowState,
-    now: datetime,
-    new_id: Callable[[], str],
-    history: TaskHistory,
-    task_defs: Callable[[str], TaskDefinition | None],
-) -> Outcome:
+def evaluate(definition: WorkflowDefinition, state: WorkflowState, env: Env) -> Outcome:
+    """One decision about one execution.
+
+    Args:
+        definition: the parsed definition the execution runs.
+        state: the execution with its open tasks.
+        env: now, new ids, history, task definitions, task types and the script sandbox.
+    Returns:
+        What to create, change and end, and when to look again.
+    """
     if state.status.is_terminal:
         return Outcome(seq=state.seq)
-    run = Run(definition, state, now, new_id, history, task_defs)
+    run = Run(definition, state, env)
     if state.seq == 0 and not state.tasks:
         first = definition.first()
         if first is None:
@@ -106,7 +104,7 @@ def _settle(run: Run) -> None:
             if pending is not None and not pending.is_terminal:
                 _check_pending(run, pending)
         else:
-            stale = [t for t in run.tasks.values() if t.task_type in _WAITING and not t.is_terminal
+            stale = [t for t in run.tasks.values() if run.types.get(t.task_type).waits_on_others and not t.is_terminal
                      and run.checked.get(t.task_id, -1) < run.done_count]
             if not stale:
                 return
@@ -119,7 +117,7 @@ def _process_finished(run: Run, task: TaskState) -> None:
         _handle_failure(run, task)
         return
     task = run.put(replace(task, processed=True))
-    handler = registry.get(task.task_type)
+    handler = run.types.get(task.task_type)
     for nxt in handler.successors(run, task, node):
         if nxt.is_end:
             run.last_finished = task
@@ -130,7 +128,7 @@ def _process_finished(run: Run, task: TaskState) -> None:
 
 def _handle_failure(run: Run, task: TaskState) -> None:
     node = run.node_of(task)
-    handler = registry.get(task.task_type)
+    handler = run.types.get(task.task_type)
     if handler.retriable and task.status.is_retriable and task.retry_count < _max_retries(run, task):
         run.put(replace(task, retried=True, processed=True))
         run.schedule(node, task.iteration, retry_of=task)
@@ -166,7 +164,7 @@ def _handle_failure(run: Run, task: TaskState) -> None:
 
 def _max_retries(run: Run, task: TaskState) -> int:
     tdef = run.task_def(task.def_name)
-    if tdef is None and not registry.get(task.task_type).is_worker:
+    if tdef is None and not run.types.get(task.task_type).is_worker:
         # Conductor retries a system task (INLINE, HTTP, ...) only when a TaskDef of its name
         # is registered (expectedRetryCount = 0 without one); the node's retryCount overrides it.
         return 0
@@ -183,7 +181,7 @@ def _check_pending(run: Run, task: TaskState) -> TaskState:
 
 
 def _check(run: Run, task: TaskState) -> TaskState:
-    handler = registry.get(task.task_type)
+    handler = run.types.get(task.task_type)
     if handler.is_worker:
         if run.status == WorkflowStatus.PAUSED:
             # Conductor's decider returns right after the workflow-timeout check while a
@@ -296,17 +294,13 @@ def _next_wakeup(run: Run) -> datetime | None:
     for task in run.tasks.values():
         if task.is_terminal:
             continue
-        handler = registry.get(task.task_type)
+        handler = run.types.get(task.task_type)
         if handler.is_worker:
             if run.status != WorkflowStatus.PAUSED:  # see _check_pending
                 moments += _worker_timers(task, run.task_def(task.def_name) or _DEFAULT_WORKER_DEF)
         else:
-            moments.append(getattr(handler, "wakeup", _no_wakeup)(run, task))
+            moments.append(handler.wakeup(run, task))
     return earliest(*moments)
-
-
-def _no_wakeup(run: Run, task: TaskState) -> datetime | None:
-    return None
 
 
 def _outcome(run: Run) -> Outcome:
@@ -348,9 +342,7 @@ def _outcome(run: Run) -> Outcome:
 def end_workflow(
     definition: WorkflowDefinition,
     state: WorkflowState,
-    now: datetime,
-    history: TaskHistory,
-    task_defs: Callable[[str], TaskDefinition | None],
+    env: Env,
     status: WorkflowStatus,
     reason: str | None,
     trigger_failure_workflow: bool = False,
@@ -360,7 +352,7 @@ def end_workflow(
     def no_new_ids() -> str:
         raise AssertionError("ending a workflow schedules nothing")
 
-    run = Run(definition, state, now, no_new_ids, history, task_defs)
+    run = Run(definition, state, replace(env, new_id=no_new_ids))
     run.end(status, reason=reason)
     outcome = _outcome(run)
     if outcome.workflow is not None and trigger_failure_workflow and definition.failure_workflow:

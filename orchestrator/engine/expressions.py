@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
-from jsonpath_ng.ext import parse as _jsonpath_parse
+from jsonpath_ng.ext.parser import parse as _jsonpath_parse
 
 __all__ = ["DictScope", "Scope", "references", "resolve", "resolve_map"]
 

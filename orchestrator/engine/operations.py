@@ -15,6 +15,7 @@ from typing import Any
 from .definition import WorkflowDefinition
 from .model import TaskState, WorkflowState
 from .status import TaskStatus, WorkflowStatus
+from .tasktype import TaskTypes
 
 
 class OperationRefused(Exception):
@@ -30,7 +31,6 @@ class Plan:
 
 
 _RETRYABLE = (TaskStatus.FAILED, TaskStatus.FAILED_WITH_TERMINAL_ERROR, TaskStatus.TIMED_OUT, TaskStatus.CANCELED)
-_CONTAINERS = ("JOIN", "DO_WHILE", "EXCLUSIVE_JOIN")
 
 
 def _reset_fields(now: datetime) -> dict[str, Any]:
@@ -52,8 +52,11 @@ def restart(defn: WorkflowDefinition, state: WorkflowState, all_tasks: Sequence[
 
 
 def retry(defn: WorkflowDefinition, state: WorkflowState, all_tasks: Sequence[TaskState], now: datetime,
-          new_id: Callable[[], str]) -> Plan:
-    """Reschedule the latest failed/timed-out/canceled attempt of each ref; re-open containers."""
+          new_id: Callable[[], str], *, types: TaskTypes) -> Plan:
+    """Reschedule the latest failed/timed-out/canceled attempt of each ref; re-open containers.
+
+    A task that waits on others (JOIN, DO_WHILE, per `types`) is re-opened rather than repeated.
+    """
     if not state.status.is_terminal or state.status == WorkflowStatus.COMPLETED:
         raise OperationRefused(
             f"Workflow {state.workflow_id} is {state.status.value}; only a FAILED, TIMED_OUT or TERMINATED one retries"
@@ -67,7 +70,7 @@ def retry(defn: WorkflowDefinition, state: WorkflowState, all_tasks: Sequence[Ta
     for task in sorted(latest.values(), key=lambda t: t.seq):
         if task.status not in _RETRYABLE:
             continue
-        if task.task_type in _CONTAINERS:
+        if types.get(task.task_type).waits_on_others:
             write.append(replace(task, status=TaskStatus.IN_PROGRESS, end_time=None, processed=False,
                                  reason=None, update_time=now))
             continue

@@ -6,16 +6,19 @@ nothing here outlives one call, and nothing here performs I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from . import expressions
 from .definition import Next, Node, WorkflowDefinition
-from .model import JSON, TaskDefinition, TaskHistory, TaskState, WorkflowState
+from .env import Env
+from .model import JSON, TaskDefinition, TaskState, WorkflowState
+from .scripts import Scripts
 from .status import TaskStatus, WorkflowStatus
-from .timing import to_ms
+from .tasktype import TaskTypes, wire_task_type
+from .timing import retry_delay_seconds, to_ms
 
 
 def runtime_ref(node_ref: str, iteration: int) -> str:
@@ -23,33 +26,21 @@ def runtime_ref(node_ref: str, iteration: int) -> str:
     return f"{node_ref}__{iteration}" if iteration > 0 else node_ref
 
 
-def wire_task_type(task_type: str, def_name: str) -> str:
-    """Conductor's runtime `taskType`: a worker task's type is its definition name."""
-    from orchestrator.systemtasks import registry
-
-    if registry.get(task_type).is_worker:
-        return def_name
-    return "FORK" if task_type in ("FORK_JOIN", "FORK_JOIN_DYNAMIC") else task_type
-
-
 class Run:
-    """Mutable state of a single evaluation; see `evaluator.evaluate`."""
+    """Mutable state of a single evaluation; see `evaluator.evaluate`.
 
-    def __init__(
-        self,
-        definition: WorkflowDefinition,
-        state: WorkflowState,
-        now: datetime,
-        new_id: Callable[[], str],
-        history: TaskHistory,
-        task_defs: Callable[[str], TaskDefinition | None],
-    ) -> None:
+    Task types see it through the `tasktype.RunView` / `RunOps` protocols only.
+    """
+
+    def __init__(self, definition: WorkflowDefinition, state: WorkflowState, env: Env) -> None:
         self.defn = definition
         self.state = state
-        self.now = now
-        self.new_id = new_id
-        self.history = history
-        self.task_defs = task_defs
+        self.env = env
+        self.now: datetime = env.now
+        self.new_id = env.new_id
+        self.history = env.history
+        self.types: TaskTypes = env.types
+        self.scripts: Scripts = env.scripts
         self.tasks: dict[str, TaskState] = {t.task_id: t for t in state.tasks}
         self.by_ref: dict[str, TaskState] = {}
         for task in sorted(state.tasks, key=lambda t: t.seq):
@@ -104,6 +95,9 @@ class Run:
             self.finished.pop(task.task_id, None)
         return task
 
+    def task(self, task_id: str) -> TaskState:
+        return self.tasks[task_id]
+
     def node_of(self, task: TaskState) -> Node:
         """The definition node a task runs (or its own node, for dynamically created tasks)."""
         if task.dynamic_node is not None:
@@ -147,7 +141,7 @@ class Run:
     def task_def(self, name: str) -> TaskDefinition | None:
         # A WorkflowTask's own `taskDefinition` wins over the registered TaskDef, as in Conductor.
         inline = self.defn.inline_task_defs.get(name)
-        return inline if inline is not None else self.task_defs(name)
+        return inline if inline is not None else self.env.task_defs(name)
 
     def iteration_for(self, node: Node, hint: int) -> int:
         """The iteration `node` runs in, when reached from a task of iteration `hint`."""
@@ -172,13 +166,11 @@ class Run:
         adds `dynamic_input` to its own resolved input (Conductor's DynamicForkJoinTaskMapper).
         A retry of a dynamic task (also one DYNAMIC became) keeps all of that and its old input.
         """
-        from orchestrator.systemtasks import registry
-
         # The earlier attempt of a dynamic task being retried, whose identity the retry keeps.
         dynamic_retry = retry_of if retry_of is not None and retry_of.dynamic_node is not None else None
         if dynamic_retry is not None:
             dynamic_parent = dynamic_retry.dynamic_parent
-        handler = registry.get(node.type)
+        handler = self.types.get(node.type)
         task_id = self.new_id()
         self.seq += 1
         # A retry's delay comes from the task's definition, for system tasks too.
@@ -187,8 +179,6 @@ class Run:
         available_at = self.now + timedelta(seconds=start_delay) if start_delay else self.now
         retry_count = 0
         if retry_of is not None:
-            from .timing import retry_delay_seconds
-
             retry_count = retry_of.retry_count + 1
             delay = retry_delay_seconds(tdef or TaskDefinition(node.name), retry_of.retry_count, task_id)
             available_at = self.now + timedelta(seconds=delay)
@@ -258,7 +248,7 @@ class Run:
         if name == "workflow":
             return self.workflow_doc()
         task = self.latest(name)
-        return task_doc(task, self.state.workflow_id) if task is not None else None
+        return task_doc(task, self.state.workflow_id, self.types) if task is not None else None
 
     def workflow_doc(self) -> dict[str, Any]:
         if self._workflow_doc is None:
@@ -323,13 +313,11 @@ class Run:
 
     def visit(self, nxt: Next, iteration: int) -> None:
         """Act on what follows a finished node: schedule it, or close a loop iteration."""
-        from orchestrator.systemtasks import registry
-
         if nxt.loop_end is not None:
             loop_task = self.latest(nxt.loop_end)
             if loop_task is not None and not loop_task.is_terminal:
                 loop_node = self.defn.node(nxt.loop_end)
-                registry.get(loop_node.type).on_body_end(self, loop_task, loop_node)
+                self.types.get(loop_node.type).on_body_end(self, loop_task, loop_node)
             return
         node = nxt.node
         if node is None:
@@ -371,12 +359,12 @@ def dynamic_node(raw: Mapping[str, Any]) -> Node:
     )
 
 
-def task_doc(task: TaskState, workflow_id: str) -> dict[str, Any]:
+def task_doc(task: TaskState, workflow_id: str, types: TaskTypes) -> dict[str, Any]:
     """The document `${ref....}` expressions see for a task."""
     return {
         "input": task.input,
         "output": task.output,
-        "taskType": wire_task_type(task.task_type, task.def_name),
+        "taskType": wire_task_type(types, task.task_type, task.def_name),
         "status": task.status.value,
         "referenceTaskName": task.ref,
         "retryCount": task.retry_count,

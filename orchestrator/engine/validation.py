@@ -2,17 +2,19 @@
 
 Both entry points collect every problem at once and never raise, whatever they are given:
 non-objects, wrong types, nulls in lists, self-referencing containers or very deep nesting.
-Each problem carries a stable id (`WF.E0xx`, `TD.E0xx`, see docs/validation.md), the JSON path of
-the offending value and, when there is one, the taskReferenceName of the task concerned.
+Each problem carries a stable id (`WF.E0xx`, `TD.E0xx`, see docs/validation.md), a severity
+(errors refuse the document, warnings do not), the JSON path of the offending value and, when
+there is one, the taskReferenceName of the task concerned.
 
 Example:
-    problems = check_workflow_def(json.loads(body))
+    problems = errors(check_workflow_def(json.loads(body), REGISTRY))
     if problems:
         return 400, {"validationErrors": [p.as_dict() for p in problems]}
 
-`Problem`, the field helpers and the type-specific checks live in `validation_tasks`. This module
-walks the task tree, checks the fields every task has, and owns the checks that span nodes
-(duplicate refs, FORK/JOIN pairing, expression references, nesting and size limits).
+`Problem` and the field helpers live in `problems`; each task type's own checks are its
+`validate()`, reached through the `TaskTypes` given. This module walks the task tree, checks the
+fields every task has, and owns the checks that span nodes (duplicate refs, FORK/JOIN pairing,
+expression references, nesting and size limits).
 """
 
 from __future__ import annotations
@@ -21,26 +23,24 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .validation_tasks import (
-    FORK_TYPES,
-    KNOWN_TYPES,
+from .problems import (
     Problem,
     check_bool,
     check_enum,
     check_int,
     check_object,
-    check_type_fields,
+    errors,
     is_int,
     is_text,
     join,
     must,
     problem,
     shown,
-    task_type,
     where,
 )
+from .tasktype import TaskType, TaskTypes
 
-__all__ = ["MAX_DEPTH", "MAX_TASKS", "Problem", "check_task_def", "check_workflow_def"]
+__all__ = ["MAX_DEPTH", "MAX_TASKS", "Problem", "check_task_def", "check_workflow_def", "errors"]
 
 MAX_DEPTH = 64  # levels of nested task lists (tasks -> decisionCases -> loopOver -> ...)
 MAX_TASKS = 2000  # WorkflowTask nodes in one definition (RELIABILITY.md test 25)
@@ -53,13 +53,15 @@ _REF_RESERVED = re.compile(r"__[0-9]+\Z")
 _BUILTIN_ROOTS = ("workflow", "CPEWF_TASK_ID")
 
 
-def check_workflow_def(doc: Any) -> list[Problem]:
-    """Every problem in a WorkflowDef JSON document at once (empty list = valid).
+def check_workflow_def(doc: Any, types: TaskTypes) -> list[Problem]:
+    """Every problem in a WorkflowDef JSON document at once (no errors = valid).
 
     Args:
         doc: the decoded JSON document, of any type.
+        types: the task types a definition may use (their own checks included).
     Returns:
         Problems in document order: workflow fields, then tasks, then expression references.
+        Warnings among them do not make the document invalid (see `errors`).
     """
     if not isinstance(doc, dict):
         msg = f"A workflow definition must be a JSON object (got {shown(doc)})."
@@ -68,7 +70,7 @@ def check_workflow_def(doc: Any) -> list[Problem]:
     tasks = doc.get("tasks")
     if not isinstance(tasks, list) or not tasks:
         return [*out, must("WF.E007", "$.tasks", "a non-empty list of tasks", None, tasks, required=True)]
-    walker = _Walker(doc.get("name"), doc.get("version", 1))
+    walker = _Walker(doc.get("name"), doc.get("version", 1), types)
     walker.walk_list(tasks, "$.tasks", 1, in_loop=False)
     out += walker.problems
     known = set(_BUILTIN_ROOTS) | {node.ref for node in walker.nodes if node.ref is not None}
@@ -119,7 +121,15 @@ def _check_workflow_fields(doc: dict[str, Any]) -> list[Problem]:
     return out
 
 
-def _check_common(task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+def _type_of(task: dict[str, Any], types: TaskTypes) -> str:
+    """The node's type name (SIMPLE when absent), or "" when it is not a known type."""
+    value = task.get("type")
+    if value is None:
+        return "SIMPLE"
+    return value if isinstance(value, str) and types.known(value) else ""
+
+
+def _check_common(task: dict[str, Any], path: str, ref: str | None, types: TaskTypes) -> list[Problem]:
     """Fields every WorkflowTask has, whatever its type."""
     out: list[Problem] = []
     if not is_text(task.get("name")):
@@ -135,10 +145,10 @@ def _check_common(task: dict[str, Any], path: str, ref: str | None) -> list[Prob
         msg = f"{where(p)} {shown(raw_ref)} must not end with '__' and digits (reserved for loop iterations)."
         out.append(problem("WF.E023", p, msg, ref, raw_ref))
     raw_type = task.get("type")
-    if task_type(task) == "":
+    if _type_of(task, types) == "":
         p = join(path, "type")
-        msg = f"{where(p)} {shown(raw_type)} is not a known task type; use one of {', '.join(KNOWN_TYPES)}."
-        if isinstance(raw_type, str) and raw_type.strip().upper() in KNOWN_TYPES:
+        msg = f"{where(p)} {shown(raw_type)} is not a known task type; use one of {', '.join(types.names())}."
+        if isinstance(raw_type, str) and types.known(raw_type.strip().upper()):
             msg += f" Did you mean {raw_type.strip().upper()!r}? Types are case-sensitive."
         out.append(problem("WF.E018", p, msg, ref, raw_type))
     out += check_object(task, "inputParameters", path, "WF.E019", ref)
@@ -149,29 +159,13 @@ def _check_common(task: dict[str, Any], path: str, ref: str | None) -> list[Prob
     return out
 
 
-def _child_lists(task: dict[str, Any], ttype: str, path: str) -> list[tuple[list[Any], str]]:
-    """The task lists nested directly under this node (shape errors are reported elsewhere)."""
-    found: list[tuple[Any, str]] = []
-    if ttype in ("SWITCH", "DECISION"):
-        cases = task.get("decisionCases")
-        if isinstance(cases, dict):
-            found += [(v, join(join(path, "decisionCases"), k)) for k, v in cases.items()]
-        found.append((task.get("defaultCase"), join(path, "defaultCase")))
-    elif ttype == "FORK_JOIN":
-        branches = task.get("forkTasks")
-        if isinstance(branches, list):
-            found += [(b, join(join(path, "forkTasks"), i)) for i, b in enumerate(branches)]
-    elif ttype == "DO_WHILE":
-        found.append((task.get("loopOver"), join(path, "loopOver")))
-    return [(items, p) for items, p in found if isinstance(items, list)]
-
-
 @dataclass(frozen=True)
 class _Node:
     task: dict[str, Any]
     path: str
     ref: str | None
     type: str  # "" when unknown
+    kind: TaskType  # what the registry answers for `type` (the worker type when unknown)
 
 
 @dataclass(frozen=True)
@@ -186,7 +180,8 @@ class _Placed:
 class _Walker:
     """Depth-first walk over the task tree, in document order, collecting nodes and problems."""
 
-    def __init__(self, wf_name: Any, wf_version: Any) -> None:
+    def __init__(self, wf_name: Any, wf_version: Any, types: TaskTypes) -> None:
+        self.types = types
         self.wf_name = wf_name
         self.wf_version = wf_version
         self.problems: list[Problem] = []
@@ -204,7 +199,7 @@ class _Walker:
             start = len(self.nodes)
             node = self._walk_task(item, join(path, i), depth, in_loop)
             placed.append(_Placed(node, start, len(self.nodes)))
-        self._check_fork_join(placed)
+        self._check_fork_join(placed, top_level=depth == 1)
 
     def _walk_task(self, item: Any, path: str, depth: int, in_loop: bool) -> _Node | None:
         if not isinstance(item, dict):
@@ -217,18 +212,22 @@ class _Walker:
                 self.problems.append(problem("WF.E054", path, msg))
             return None
         raw_ref = item.get("taskReferenceName")
-        node = _Node(item, path, raw_ref if is_text(raw_ref) else None, task_type(item))
+        name = _type_of(item, self.types)
+        node = _Node(item, path, raw_ref if is_text(raw_ref) else None, name, self.types.get(name))
         self.nodes.append(node)
-        self.problems += _check_common(item, path, node.ref) + check_type_fields(item, path, node.ref)
+        self.problems += _check_common(item, path, node.ref, self.types)
+        if name:
+            self.problems += node.kind.validate(item, path, node.ref)
         if node.ref is not None:
             self._check_duplicate(node.ref, join(path, "taskReferenceName"))
-        if node.type == "DO_WHILE" and in_loop:
+        if node.kind.is_loop and in_loop:
             msg = f"{where(path)} is a DO_WHILE inside another DO_WHILE; nested loops are not supported."
             self.problems.append(problem("WF.E038", join(path, "type"), msg, node.ref))
-        if node.type == "SUB_WORKFLOW":
+        if node.kind.starts_child_workflow:
             self._check_self_call(node)
-        for child_items, child_path in _child_lists(item, node.type, path):
-            self.walk_list(child_items, child_path, depth + 1, in_loop or node.type == "DO_WHILE")
+        for child_items, child_path in node.kind.nested(item, path) if name else ():
+            if isinstance(child_items, list):
+                self.walk_list(child_items, child_path, depth + 1, in_loop or node.kind.is_loop)
         return node
 
     def _check_duplicate(self, ref: str, path: str) -> None:
@@ -247,28 +246,35 @@ class _Walker:
             msg = f"{where(p)} {shown(self.wf_name)} is this workflow itself; it cannot start itself."
             self.problems.append(problem("WF.E053", p, msg, node.ref, self.wf_name))
 
-    def _check_fork_join(self, placed: list[_Placed]) -> None:
+    def _check_fork_join(self, placed: list[_Placed], top_level: bool) -> None:
         for i, here in enumerate(placed):
             node = here.node
             after = placed[i + 1].node if i + 1 < len(placed) else None
             if node is None:
                 continue
-            if node.type in FORK_TYPES and (i + 1 == len(placed) or (after is not None and after.type != "JOIN")):
+            if node.kind.is_fork and i + 1 == len(placed) and top_level:
+                # The SDK's DSL ends a workflow with `>> [[a], [b]]` this way, and Conductor runs
+                # it: the workflow completes once every branch has. Nested, what follows the
+                # container would start beside the branches, so it stays an error there.
+                msg = (f"{where(node.path)} is a {node.type} with no JOIN after it; the workflow completes "
+                       "when every branch has, but a JOIN makes that explicit.")
+                self.problems.append(problem("WF.E031", node.path, msg, node.ref, severity="warning"))
+            elif node.kind.is_fork and (i + 1 == len(placed) or (after is not None and not after.kind.is_join)):
                 msg = f"{where(node.path)} is a {node.type}; it must be followed directly by a JOIN task."
                 self.problems.append(problem("WF.E031", node.path, msg, node.ref))
-            if node.type == "JOIN":
+            if node.kind.is_join:
                 self._check_join(node, placed[i - 1] if i > 0 else None)
 
     def _check_join(self, node: _Node, before: _Placed | None) -> None:
         fork = before.node if before is not None else None
         if before is not None and fork is None:
             return  # the previous item is already reported as not being a task
-        if before is None or fork is None or fork.type not in FORK_TYPES:
+        if before is None or fork is None or not fork.kind.is_fork:
             msg = f"{where(node.path)} is a JOIN but does not directly follow a FORK_JOIN or FORK_JOIN_DYNAMIC."
             self.problems.append(problem("WF.E034", node.path, msg, node.ref))
             return
         join_on = node.task.get("joinOn")
-        if fork.type != "FORK_JOIN" or not isinstance(join_on, list):
+        if not fork.kind.nested(fork.task, fork.path) or not isinstance(join_on, list):
             return  # a dynamic fork's branch refs are only known at run time
         inside = {n.ref for n in self.nodes[before.start + 1 : before.end]}
         for i, ref in enumerate(join_on):

@@ -9,8 +9,9 @@ from typing import Any
 from django.db import transaction
 
 from executions import store
-from orchestrator.engine.validation import Problem, check_task_def, check_workflow_def
+from orchestrator.engine.validation import Problem, check_task_def, check_workflow_def, errors
 from orchestrator.models import TaskDef, WorkflowDef
+from orchestrator.systemtasks.registry import REGISTRY
 
 from . import tags
 from .errors import Conflict, InvalidInput, NotFound, WorkflowDefNotFound
@@ -50,7 +51,7 @@ def _as_error(p: Problem) -> dict[str, Any]:
 
 def validate_workflow_def(doc: Any) -> list[Problem]:
     """Every problem of a WorkflowDef, including those of the TaskDefs its tasks carry inline."""
-    problems = check_workflow_def(doc)
+    problems = check_workflow_def(doc, REGISTRY)
     if isinstance(doc, dict):
         problems += _inline_task_def_problems(doc.get("tasks"), "$.tasks")
     return problems
@@ -82,7 +83,7 @@ def _inline_task_def_problems(tasks: Any, path: str) -> list[Problem]:
 
 
 def require_valid_workflow_def(doc: Any, *, allow_empty: bool = False) -> dict[str, Any]:
-    problems = validate_workflow_def(doc)
+    problems = errors(validate_workflow_def(doc))
     if allow_empty and isinstance(doc, dict) and doc.get("tasks") == []:
         problems = [p for p in problems if p.id != "WF.E007"]
     if problems:
@@ -113,7 +114,7 @@ def save_workflow_defs(docs: list[Any], *, overwrite: bool, user: str = "") -> l
     """Save several definitions all-or-nothing; every problem of every document is reported."""
     problems = []
     for i, doc in enumerate(docs):
-        for p in validate_workflow_def(doc):
+        for p in errors(validate_workflow_def(doc)):
             problems.append(replace(p, path=p.path.replace("$", f"$[{i}]", 1)))
     if problems:
         raise ValidationFailed("Workflow definition list", problems)

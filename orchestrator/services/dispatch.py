@@ -22,7 +22,11 @@ log = logging.getLogger(__name__)
 
 
 def is_async(task_type: str) -> bool:
-    return bool(getattr(registry.get(task_type), "is_async", False))
+    return registry.get(task_type).is_async
+
+
+def is_child_workflow(task_type: str) -> bool:
+    return registry.get(task_type).starts_child_workflow
 
 
 def after_decide(row: Workflow, outcome: Outcome, now: datetime) -> None:
@@ -37,7 +41,7 @@ def after_decide(row: Workflow, outcome: Outcome, now: datetime) -> None:
             eta = task.available_at if task.available_at and task.available_at > now else None
             send_on_commit("orchestrator.tasks.run_system_task", task.task_id, eta=eta)
     for task in outcome.changed:
-        if task.task_type == "SUB_WORKFLOW" and task.status == TaskStatus.CANCELED and task.sub_workflow_id:
+        if task.status == TaskStatus.CANCELED and task.sub_workflow_id and is_child_workflow(task.task_type):
             send_on_commit("orchestrator.tasks.terminate_child", task.sub_workflow_id,
                            f"Parent workflow {row.id} ended")
     patch = outcome.workflow

@@ -23,6 +23,7 @@ from orchestrator.engine.model import TaskState, WorkflowState
 from orchestrator.engine.results import TaskResult, apply_result
 from orchestrator.engine.status import TaskStatus, WorkflowStatus
 from orchestrator.systemtasks import registry
+from orchestrator.wiring import engine_env
 
 from .errors import InvalidInput
 
@@ -82,8 +83,8 @@ def run(doc: dict[str, Any], wf_input: dict[str, Any], mock_doc: Any) -> tuple[W
     defs = store.TaskDefs()
     for _ in range(MAX_STEPS):
         open_tasks = [t for t in tasks.values() if not (t.is_terminal and t.processed)]
-        outcome = evaluate(defn, replace(state, tasks=open_tasks), now, lambda: f"test-task-{next(counter)}",
-                           _History(tasks), defs)
+        env = engine_env(now, lambda: f"test-task-{next(counter)}", _History(tasks), defs)
+        outcome = evaluate(defn, replace(state, tasks=open_tasks), env)
         for task in list(outcome.created) + list(outcome.changed):
             tasks[task.task_id] = task
         patch = outcome.workflow

@@ -11,6 +11,7 @@ from executions import events, store
 from executions.models import Task, Workflow
 from orchestrator.engine import operations
 from orchestrator.models import WorkflowDef
+from orchestrator.systemtasks import registry
 
 from .errors import Conflict, NotFound
 from .runtime import decide_locked, lock_workflow, new_id
@@ -75,15 +76,16 @@ def retry(workflow_id: str, resume_subworkflow_tasks: bool = False) -> None:
                 return
 
     def plan(row: Workflow, state: Any) -> operations.Plan:
-        return operations.retry(store.definition_of(row), state, _all_tasks(row.id), timezone.now(), new_id)
+        return operations.retry(store.definition_of(row), state, _all_tasks(row.id), timezone.now(), new_id,
+                                types=registry.REGISTRY)
 
     _run(workflow_id, "retry", plan)
 
 
 def _failed_child(workflow_id: str) -> str | None:
     return (
-        Task.objects.filter(workflow_id=workflow_id, task_type="SUB_WORKFLOW", sub_workflow_id__isnull=False,
-                            status__in=["FAILED", "TIMED_OUT", "CANCELED"])
+        Task.objects.filter(workflow_id=workflow_id, task_type__in=registry.names_where(registry.starts_child),
+                            sub_workflow_id__isnull=False, status__in=["FAILED", "TIMED_OUT", "CANCELED"])
         .order_by("-seq").values_list("sub_workflow_id", flat=True).first()
     )
 

@@ -20,6 +20,7 @@ from executions import events, store
 from executions.models import Workflow
 from orchestrator.engine.evaluator import evaluate
 from orchestrator.engine.model import Outcome, TaskState, WorkflowState
+from orchestrator.wiring import engine_env
 
 from . import dispatch
 from .errors import WorkflowNotFound
@@ -54,7 +55,7 @@ def decide_locked(
         state = store.load_state(row)
     defn = store.definition_of(row)
     pre = list(pre_changed)
-    outcome = evaluate(defn, state, now, new_id, store.History(row.id), store.TaskDefs())
+    outcome = evaluate(defn, state, engine_env(now, new_id, store.History(row.id), store.TaskDefs()))
     if focused and outcome.workflow is not None and outcome.workflow.status is not None:
         # Ending the workflow cancels every pending task, so decide again seeing all of them
         # (nothing was written yet: evaluate() is pure).
@@ -62,7 +63,7 @@ def decide_locked(
         full = store.load_state(row)
         replaced = {t.task_id: t for t in pre}
         state = replace(full, tasks=[replaced.get(t.task_id, t) for t in full.tasks])
-        outcome = evaluate(defn, state, now, new_id, store.History(row.id), store.TaskDefs())
+        outcome = evaluate(defn, state, engine_env(now, new_id, store.History(row.id), store.TaskDefs()))
     store.save(row, outcome, now, extra_changed=pre, focused=focused)
     events.record(row.id, outcome, now, extra=pre)
     dispatch.after_decide(row, outcome, now)

@@ -8,27 +8,27 @@ from executions.models import Task, Workflow
 from orchestrator.engine.model import TaskState
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import TaskStatus
+from orchestrator.systemtasks import registry
 
 from . import tasks
 from .errors import InvalidInput, NotFound, WorkflowNotFound
 
-BLOCKING_TYPES = ("WAIT", "HUMAN")
 RETURN_STRATEGIES = ("TARGET_WORKFLOW", "BLOCKING_WORKFLOW", "BLOCKING_TASK", "BLOCKING_TASK_INPUT")
 _MAX_DEPTH = 16
 
 
 def blocking_task(workflow_id: str, depth: int = 0) -> Task | None:
-    """The WAIT/HUMAN task a workflow (or one of its running children) is parked on."""
+    """The task a workflow (or one of its running children) is parked on until a signal (WAIT, HUMAN)."""
     pending = Task.objects.select_related("workflow").filter(
         workflow_id=workflow_id, status=TaskStatus.IN_PROGRESS.value
     ).order_by("seq")
     for task in pending:
-        if task.task_type in BLOCKING_TYPES and not task.input.get("duration") and not task.input.get("until"):
+        if registry.get(task.task_type).waits_for_signal(task.input):
             return task
     if depth >= _MAX_DEPTH:
         return None
     for task in pending:
-        if task.task_type == "SUB_WORKFLOW" and task.sub_workflow_id:
+        if task.sub_workflow_id and registry.get(task.task_type).starts_child_workflow:
             found = blocking_task(task.sub_workflow_id, depth + 1)
             if found is not None:
                 return found

@@ -1,13 +1,16 @@
-"""The side-effect halves of async system tasks, run in Celery after the decision commits.
+"""Running async system tasks: the Celery-facing glue around each type's `execute(job, port)`.
 
-Each runner claims its task (SCHEDULED → IN_PROGRESS) under the workflow lock, performs the
-effect, and reports the result through `tasks.update`, the same write path a worker uses.
-A lost message only delays: the sweeper re-sends tasks left SCHEDULED.
+Each run claims its task (SCHEDULED → IN_PROGRESS) under the workflow lock, hands the type a
+`Job` and a `Port` (what the type may ask of the services: start a workflow, publish an event,
+...), and records the `Effect` through the same write path a worker uses. A type that
+`executes_outside_transaction` (HTTP) has its claim committed first and its result reported like
+a worker's. A lost message only delays: the sweeper re-sends tasks left SCHEDULED.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -17,8 +20,14 @@ from django.utils import timezone
 
 from executions import store
 from executions.models import Task, Workflow
+from orchestrator.engine.model import JSON, TaskState, WorkflowState
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import TaskStatus, WorkflowStatus
+from orchestrator.systemtasks import registry
+from orchestrator.systemtasks.async_types import AsyncSystemTask
+from orchestrator.systemtasks.http_call import HttpPolicy
+from orchestrator.systemtasks.ports import Effect, Job, StartRefused, WorkflowFacts, WorkflowStart
+from orchestrator.systemtasks.sub_workflow import MAX_SUB_WORKFLOW_DEPTH
 
 from . import tasks, workflows
 from .errors import ServiceError
@@ -26,8 +35,6 @@ from .runtime import decide_locked, lock_workflow
 
 log = logging.getLogger(__name__)
 
-MAX_SUB_WORKFLOW_DEPTH = 16
-ASYNC_TYPES = ("HTTP", "SUB_WORKFLOW", "START_WORKFLOW", "EVENT")
 _CHILD_STATUS = {
     "COMPLETED": TaskStatus.COMPLETED,
     "FAILED": TaskStatus.FAILED,
@@ -41,13 +48,52 @@ def run(task_id: str) -> None:
     row = Task.objects.filter(pk=task_id).only("task_type", "workflow_id", "status").first()
     if row is None or row.status != TaskStatus.SCHEDULED.value:
         return
-    if row.task_type == "HTTP":
-        _run_http(task_id)
+    handler = registry.side_effect(row.task_type)
+    if handler is None:
+        return
+    if handler.executes_outside_transaction:
+        _run_after_claim(task_id, handler)
     else:
-        _run_in_transaction(task_id)
+        _run_in_transaction(task_id, handler)
 
 
-def _claim(task_id: str) -> tuple[Workflow, Any, Any] | None:
+class _Port:
+    """`systemtasks.ports.Port` over the services, for one run."""
+
+    def start_workflow(self, request: WorkflowStart) -> str:
+        start = workflows.StartRequest(
+            name=request.name, version=request.version, input=dict(request.input),
+            correlation_id=request.correlation_id, priority=request.priority,
+            task_to_domain=dict(request.task_to_domain),
+            workflow_def=dict(request.workflow_def) if request.workflow_def is not None else None,
+            parent_workflow_id=request.parent_workflow_id, parent_workflow_task_id=request.parent_workflow_task_id,
+        )
+        try:
+            with transaction.atomic():
+                return workflows.start(start)
+        except ServiceError as exc:
+            raise StartRefused(exc.message) from exc
+
+    def sub_workflow_depth(self, workflow_id: str) -> int:
+        depth = 0
+        parent = Workflow.objects.filter(pk=workflow_id).values_list("parent_workflow_id", flat=True).first()
+        while parent and depth <= MAX_SUB_WORKFLOW_DEPTH:
+            depth += 1
+            parent = Workflow.objects.filter(pk=parent).values_list("parent_workflow_id", flat=True).first()
+        return depth
+
+    def publish_event(self, workflow: WorkflowFacts, sink: str, queue: str, payload: Mapping[str, JSON]) -> None:
+        from executions import events
+
+        wid = workflow.workflow_id
+        events.append(wid, [events.workflow_event(wid, workflow.status, timezone.now(), published={
+            "sink": sink, "queue": queue, "payload": dict(payload)})])
+
+    def http_policy(self) -> HttpPolicy:
+        return HttpPolicy(allowed_hosts=frozenset(getattr(settings, "BATON_HTTP_ALLOWED_HOSTS", ())))
+
+
+def _claim(task_id: str) -> tuple[Workflow, WorkflowState, TaskState] | None:
     """Lock the workflow and move the task to IN_PROGRESS. Caller is inside atomic()."""
     workflow_id = Task.objects.filter(pk=task_id).values_list("workflow_id", flat=True).first()
     if workflow_id is None:
@@ -62,127 +108,47 @@ def _claim(task_id: str) -> tuple[Workflow, Any, Any] | None:
     return wf, replace(state, tasks=[claimed if t.task_id == task_id else t for t in state.tasks]), claimed
 
 
-def _finish(wf: Workflow, state: Any, task: Any, status: TaskStatus, output: dict[str, Any],
-            reason: str | None = None, **changes: Any) -> None:
+def _job(wf: Workflow, task: TaskState) -> Job:
+    facts = WorkflowFacts(
+        workflow_id=wf.id, name=wf.name, version=wf.version, status=wf.status, correlation_id=wf.correlation_id,
+        priority=wf.priority, task_to_domain=wf.task_to_domain or {},
+    )
+    return Job(task=task, node=store.definition_of(wf).node(task.node_ref), workflow=facts)
+
+
+def _record(wf: Workflow, state: WorkflowState, task: TaskState, effect: Effect) -> None:
     now = timezone.now()
-    done = replace(task, status=status, output=output, reason=reason, update_time=now,
-                   end_time=now if status.is_terminal else None, **changes)
+    changes: dict[str, Any] = {}
+    if effect.sub_workflow_id is not None:
+        changes["sub_workflow_id"] = effect.sub_workflow_id
+    done = replace(task, status=effect.status, output=dict(effect.output), reason=effect.reason, update_time=now,
+                   end_time=now if effect.status.is_terminal else None, **changes)
     tasks_now = [done if t.task_id == task.task_id else t for t in state.tasks]
     decide_locked(wf, now, replace(state, tasks=tasks_now), pre_changed=[done])
 
 
-def _run_in_transaction(task_id: str) -> None:
+def _run_in_transaction(task_id: str, handler: AsyncSystemTask) -> None:
     with transaction.atomic():
         claimed = _claim(task_id)
         if claimed is None:
             return
         wf, state, task = claimed
-        if task.task_type == "SUB_WORKFLOW":
-            _start_sub_workflow(wf, state, task)
-        elif task.task_type == "START_WORKFLOW":
-            _start_workflow(wf, state, task)
-        elif task.task_type == "EVENT":
-            _publish_event(wf, state, task)
+        _record(wf, state, task, handler.execute(_job(wf, task), _Port()))
 
 
-def _depth(wf: Workflow) -> int:
-    depth, parent = 0, wf.parent_workflow_id
-    while parent and depth <= MAX_SUB_WORKFLOW_DEPTH:
-        depth += 1
-        parent = Workflow.objects.filter(pk=parent).values_list("parent_workflow_id", flat=True).first()
-    return depth
-
-
-def _start_sub_workflow(wf: Workflow, state: Any, task: Any) -> None:
-    if _depth(wf) >= MAX_SUB_WORKFLOW_DEPTH:
-        reason = f"Sub workflow depth limit of {MAX_SUB_WORKFLOW_DEPTH} reached"
-        _finish(wf, state, task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, {"subWorkflowLaunchError": reason}, reason)
-        return
-    inputs = task.input
-    definition = inputs.get("subWorkflowDefinition")
-    request = workflows.StartRequest(
-        name=str(inputs.get("subWorkflowName") or (definition or {}).get("name") or ""),
-        version=inputs.get("subWorkflowVersion") if isinstance(inputs.get("subWorkflowVersion"), int) else None,
-        input=dict(inputs.get("workflowInput") or {}),
-        correlation_id=wf.correlation_id,
-        priority=wf.priority,
-        task_to_domain=inputs.get("subWorkflowTaskToDomain") or wf.task_to_domain or {},
-        workflow_def=definition if isinstance(definition, dict) else None,
-        parent_workflow_id=wf.id,
-        parent_workflow_task_id=task.task_id,
-    )
-    try:
-        with transaction.atomic():
-            child_id = workflows.start(request)
-    except ServiceError as exc:
-        reason = f"Sub workflow could not start: {exc.message}"
-        _finish(wf, state, task, TaskStatus.FAILED, {"subWorkflowLaunchError": exc.message}, reason)
-        return
-    _finish(wf, state, task, TaskStatus.IN_PROGRESS, {"subWorkflowId": child_id}, sub_workflow_id=child_id)
-
-
-def _start_workflow(wf: Workflow, state: Any, task: Any) -> None:
-    spec = task.input.get("startWorkflow")
-    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
-        reason = "startWorkflow must be an object with a workflow name"
-        _finish(wf, state, task, TaskStatus.FAILED, {"error": reason}, reason)
-        return
-    given_input, given_domains = spec.get("input"), spec.get("taskToDomain")
-    request = workflows.StartRequest(
-        name=spec["name"],
-        version=spec.get("version") if isinstance(spec.get("version"), int) else None,
-        input=given_input if isinstance(given_input, dict) else {},
-        correlation_id=spec.get("correlationId") if isinstance(spec.get("correlationId"), str) else None,
-        task_to_domain=given_domains if isinstance(given_domains, dict) else {},
-        workflow_def=spec.get("workflowDefinition") if isinstance(spec.get("workflowDefinition"), dict) else None,
-    )
-    try:
-        with transaction.atomic():
-            started = workflows.start(request)
-    except ServiceError as exc:
-        _finish(wf, state, task, TaskStatus.FAILED, {"error": exc.message}, exc.message)
-        return
-    _finish(wf, state, task, TaskStatus.COMPLETED, {"workflowId": started})
-
-
-def _publish_event(wf: Workflow, state: Any, task: Any) -> None:
-    from executions import events
-
-    node = store.definition_of(wf).node(task.node_ref)
-    sink = str(node.get("sink") or "")
-    kind, _, queue = sink.partition(":")
-    if kind != "conductor":
-        reason = f"Unsupported event sink {sink!r}: Baton publishes to 'conductor' or 'conductor:<queue>'"
-        _finish(wf, state, task, TaskStatus.FAILED, {"error": reason}, reason)
-        return
-    payload = {**task.input, "workflowInstanceId": wf.id, "workflowType": wf.name,
-               "workflowVersion": wf.version, "correlationId": wf.correlation_id}
-    queue_name = queue or f"{wf.name}:{task.ref}"
-    events.append(wf.id, [events.workflow_event(wf.id, wf.status, timezone.now(), published={
-        "sink": sink, "queue": queue_name, "payload": payload})])
-    status = TaskStatus.IN_PROGRESS if node.get("asyncComplete") else TaskStatus.COMPLETED
-    _finish(wf, state, task, status, {**payload, "event_produced": queue_name})
-
-
-def _run_http(task_id: str) -> None:
-    from orchestrator.systemtasks import http_call
-
+def _run_after_claim(task_id: str, handler: AsyncSystemTask) -> None:
     with transaction.atomic():
         claimed = _claim(task_id)
         if claimed is None:
             return
         wf, state, task = claimed
         decide_locked(wf, timezone.now(), state, pre_changed=[task])
-        node = store.definition_of(wf).node(task.node_ref)
-    policy = http_call.HttpPolicy(allowed_hosts=frozenset(getattr(settings, "BATON_HTTP_ALLOWED_HOSTS", ())))
-    outcome = http_call.execute(task.input, policy, idempotency_key=f"{task.task_id}:{task.retry_count}")
-    status = TaskStatus(outcome.status)
-    if status == TaskStatus.COMPLETED and node.get("asyncComplete"):
-        status = TaskStatus.IN_PROGRESS
+        job = _job(wf, task)
+    effect = handler.execute(job, _Port())
     try:
-        tasks.update(task_id, TaskResult(status=status, output=outcome.output, reason=outcome.reason))
+        tasks.update(task_id, TaskResult(status=effect.status, output=dict(effect.output), reason=effect.reason))
     except ServiceError:
-        log.info("HTTP task %s finished after its workflow moved on", task_id)
+        log.info("%s task %s finished after its workflow moved on", handler.type_name, task_id)
 
 
 def notify_parent(child_id: str) -> None:

@@ -14,6 +14,7 @@ from executions.models import Task, Workflow
 from orchestrator.engine.evaluator import end_workflow
 from orchestrator.engine.status import WorkflowStatus
 from orchestrator.models import WorkflowDef
+from orchestrator.wiring import engine_env
 
 from . import definitions
 from .errors import Conflict, InvalidInput, NotFound, WorkflowDefNotFound, WorkflowNotFound
@@ -121,7 +122,7 @@ def terminate(workflow_id: str, reason: str | None, trigger_failure_workflow: bo
             return
         state = store.load_state(row)
         outcome = end_workflow(
-            store.definition_of(row), state, now, store.History(row.id), store.TaskDefs(),
+            store.definition_of(row), state, engine_env(now, new_id, store.History(row.id), store.TaskDefs()),
             WorkflowStatus.TERMINATED, reason or None, trigger_failure_workflow,
         )
         store.save(row, outcome, now)

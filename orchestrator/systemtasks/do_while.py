@@ -8,26 +8,40 @@ iteration in its `iteration` field and collects each iteration's body outputs in
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from orchestrator.engine import scripting
 from orchestrator.engine.definition import Node
 from orchestrator.engine.model import TaskState
+from orchestrator.engine.problems import Problem, is_text, join, must, required
 from orchestrator.engine.run import runtime_ref
+from orchestrator.engine.scripts import ScriptError
 from orchestrator.engine.status import TaskStatus
-
-from .base import TaskType
-
-if TYPE_CHECKING:
-    from orchestrator.engine.run import Run
+from orchestrator.engine.tasktype import RunOps, RunView, TaskType
 
 MAX_ITERATIONS = 10_000  # a loop that never ends fails clearly instead of growing forever
 
 
 class DoWhile(TaskType):
     type_name = "DO_WHILE"
+    is_container = True
+    is_loop = True
+    waits_on_others = True
 
-    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        out: list[Problem] = []
+        condition = task.get("loopCondition")
+        if not (is_text(condition) or (condition is None and task.get("items") is not None)):
+            what = "a script string, unless items is given (for-each mode)"
+            out.append(required("WF.E036", join(path, "loopCondition"), what, ref, condition))
+        body = task.get("loopOver")
+        if not isinstance(body, list) or not body:
+            out.append(must("WF.E037", join(path, "loopOver"), "a non-empty list of tasks", ref, body))
+        return out
+
+    def nested(self, task: dict[str, Any], path: str) -> list[tuple[Any, str]]:
+        return [(task.get("loopOver"), join(path, "loopOver"))]
+
+    def start(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         items = self.items(run, task, node)
         if items is not None and not items:
             return run.finish(task, TaskStatus.COMPLETED, {"iteration": 0})
@@ -37,7 +51,7 @@ class DoWhile(TaskType):
         task = run.put(replace(task, status=TaskStatus.IN_PROGRESS, start_time=run.now, iteration=1, output=output))
         return self.begin_iteration(run, task, node)
 
-    def items(self, run: Run, task: TaskState, node: Node) -> list[Any] | None:
+    def items(self, run: RunView, task: TaskState, node: Node) -> list[Any] | None:
         # `items` on the node (Conductor), or in its inputParameters (the SDK's ForEachTask).
         if node.get("items") is None and "_items" not in task.input and "items" not in task.input:
             return None
@@ -47,15 +61,15 @@ class DoWhile(TaskType):
             value = task.input.get("_items", task.input.get("items"))
         return list(value) if isinstance(value, list) else []
 
-    def begin_iteration(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def begin_iteration(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         body = run.defn.loop_body(node)
         if not body:
             return run.finish(task, TaskStatus.COMPLETED, dict(task.output))
         run.begin_iteration(node.ref, task.iteration)
         run.schedule(body[0], task.iteration)
-        return run.tasks[task.task_id]
+        return run.task(task.task_id)
 
-    def check(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def check(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         """Close an iteration that already ended once, if the loop was re-opened since.
 
         A loop that failed at the end of an iteration (a permissive body task failed, the
@@ -70,9 +84,9 @@ class DoWhile(TaskType):
         if any(not t.is_terminal or (not t.status.is_successful and not t.processed) for t in latest):
             return task
         self.on_body_end(run, task, node)
-        return run.tasks[task.task_id]
+        return run.task(task.task_id)
 
-    def on_body_end(self, run: Run, task: TaskState, node: Node) -> None:
+    def on_body_end(self, run: RunOps, task: TaskState, node: Node) -> None:
         n = task.iteration
         members = body_refs(run, node)
         latest = run.latest_many([runtime_ref(ref, n) for ref in members])
@@ -95,7 +109,7 @@ class DoWhile(TaskType):
         task = run.put(replace(task, output=output))
         try:
             again = self.should_continue(run, task, node, output, this_iteration)
-        except scripting.ScriptError as exc:
+        except ScriptError as exc:
             reason = f"loopCondition failed: {exc}"
             run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, output, reason=reason)
             return
@@ -113,7 +127,7 @@ class DoWhile(TaskType):
         task = run.put(replace(task, iteration=n + 1, output=output, update_time=run.now))
         self.begin_iteration(run, task, node)
 
-    def should_continue(self, run: Run, task: TaskState, node: Node, output: dict[str, Any],
+    def should_continue(self, run: RunView, task: TaskState, node: Node, output: dict[str, Any],
                         this_iteration: dict[str, Any]) -> bool:
         items = self.items(run, task, node)
         if items is not None:
@@ -125,10 +139,10 @@ class DoWhile(TaskType):
         # `${workflow.variables.x}` or another task's output read there is current.
         params = run.resolve_map(node.input_parameters, task_id=task.task_id)
         bindings = {**params, node.ref: output, **this_iteration}
-        return bool(scripting.eval_js(condition, bindings))
+        return bool(run.scripts.eval_js(condition, bindings))
 
 
-def body_refs(run: Run, node: Node) -> list[str]:
+def body_refs(run: RunView, node: Node) -> list[str]:
     """Every node nested in this loop's body (directly or inside SWITCH/FORK)."""
     return [n.ref for n in run.defn.walk() if run.defn.loop_of(n.ref) == node.ref]
 

@@ -9,24 +9,18 @@ JSON they run on the task row, since it is not a node of the definition.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orchestrator.engine.definition import Next, Node
 from orchestrator.engine.model import TaskState
+from orchestrator.engine.problems import Problem, inputs_of, is_text, join, named_param, required
 from orchestrator.engine.run import dynamic_node, runtime_ref
 from orchestrator.engine.status import TaskStatus
-
-from .base import TaskType
-
-if TYPE_CHECKING:
-    from orchestrator.engine.run import Run
+from orchestrator.engine.tasktype import RunOps, RunView, TaskType
 
 
 class DynamicForkError(ValueError):
     pass
-
-
-_CONTAINER_TYPES = ("SWITCH", "DECISION", "FORK_JOIN", "FORK_JOIN_DYNAMIC", "JOIN", "DO_WHILE", "EXCLUSIVE_JOIN")
 
 
 def _forked(node: Node, inputs: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -69,14 +63,14 @@ def _forked(node: Node, inputs: dict[str, Any]) -> tuple[list[dict[str, Any]], d
     return tasks, task_inputs
 
 
-def _checked_refs(run: Run, fork: TaskState, tasks: list[dict[str, Any]], task_inputs: dict[str, Any]) -> list[str]:
+def _checked_refs(run: RunView, fork: TaskState, tasks: list[dict[str, Any]], task_inputs: dict[str, Any]) -> list[str]:
     """The refs of the tasks to start, once they are known to be startable."""
     refs = [str(t.get("taskReferenceName") or "") for t in tasks]
     if not all(refs) or len(set(refs)) != len(refs):
         raise DynamicForkError("every dynamic task needs a unique taskReferenceName")
     if any(run.defn.has(ref) for ref in refs):
         raise DynamicForkError("dynamic task refs must not repeat refs of the definition")
-    containers = sorted({str(t.get("type")) for t in tasks if t.get("type") in _CONTAINER_TYPES})
+    containers = sorted({str(t.get("type")) for t in tasks if run.types.get(str(t.get("type"))).is_container})
     if containers:
         # Their children would not be nodes of the definition either; use SUB_WORKFLOW.
         raise DynamicForkError(f"dynamic tasks cannot be of type {', '.join(containers)}")
@@ -94,8 +88,25 @@ def _checked_refs(run: Run, fork: TaskState, tasks: list[dict[str, Any]], task_i
 
 class ForkJoinDynamic(TaskType):
     type_name = "FORK_JOIN_DYNAMIC"
+    wire_name = "FORK"
+    is_container = True
+    is_fork = True
 
-    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        inputs = inputs_of(task)
+        if (
+            (is_text(task.get("dynamicForkTasksParam")) and is_text(task.get("dynamicForkTasksInputParamName")))
+            or is_text(task.get("dynamicForkJoinTasksParam"))
+            or (("forkTaskName" in inputs or "forkTaskWorkflow" in inputs) and "forkTaskInputs" in inputs)
+        ):
+            return []
+        what = (
+            "dynamicForkTasksParam and dynamicForkTasksInputParamName, or the legacy "
+            "dynamicForkJoinTasksParam, or inputParameters forkTaskName and forkTaskInputs"
+        )
+        return [required("WF.E035", join(path, "dynamicForkTasksParam"), what, ref)]
+
+    def start(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         try:
             tasks, task_inputs = _forked(node, dict(task.input))
             refs = _checked_refs(run, task, tasks, task_inputs)
@@ -106,7 +117,7 @@ class ForkJoinDynamic(TaskType):
         task = run.put(replace(task, input=inputs))
         return run.finish(task, TaskStatus.COMPLETED, {"forkedTasks": refs})
 
-    def successors(self, run: Run, task: TaskState, node: Node) -> list[Next]:
+    def successors(self, run: RunOps, task: TaskState, node: Node) -> list[Next]:
         for raw in task.input.get("forkedTaskDefs") or []:
             ref = raw["taskReferenceName"]
             run.schedule(dynamic_node(raw), task.iteration, dynamic_parent=node.ref,
@@ -116,13 +127,13 @@ class ForkJoinDynamic(TaskType):
         return [run.next_after(task)]
 
 
-def forked_refs(run: Run, join_node: Node) -> list[str] | None:
+def forked_refs(run: RunView, join_node: Node) -> list[str] | None:
     """For a JOIN right after a FORK_JOIN_DYNAMIC: the refs that fork started."""
     loc = run.defn.index.get(join_node.ref)
     if loc is None or loc.position == 0:
         return None
     before = loc.container[loc.position - 1]
-    if before.type != "FORK_JOIN_DYNAMIC":
+    if before.type != ForkJoinDynamic.type_name:
         return None
     fork = run.latest(before.ref)
     return list(fork.output.get("forkedTasks") or []) if fork is not None else []
@@ -138,7 +149,10 @@ class Dynamic(TaskType):
 
     type_name = "DYNAMIC"
 
-    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        return _NAME_PARAM(task, path, ref)
+
+    def start(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         name = task.input.get(node.get("dynamicTaskNameParam") or "")
         if not isinstance(name, str) or not name:
             reason = f"input '{node.get('dynamicTaskNameParam')}' must name the task to run"
@@ -156,3 +170,6 @@ class Dynamic(TaskType):
             response_timeout_seconds=tdef.response_timeout_seconds,
             dynamic_node={**node.raw, "name": name, "type": "SIMPLE"},
         ))
+
+
+_NAME_PARAM = named_param("WF.E039", "dynamicTaskNameParam", "the input parameter holding the task name")

@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from orchestrator.engine.definition import Node
 from orchestrator.engine.model import TaskState
 from orchestrator.engine.run import runtime_ref
 from orchestrator.engine.status import TaskStatus
-
-from .base import TaskType
-
-if TYPE_CHECKING:
-    from orchestrator.engine.run import Run
+from orchestrator.engine.tasktype import RunOps, TaskType
 
 
 class ExclusiveJoin(TaskType):
     type_name = "EXCLUSIVE_JOIN"
+    is_container = True
+    waits_on_others = True
 
-    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def start(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         task = run.put(replace(task, status=TaskStatus.IN_PROGRESS, start_time=run.now))
         return self.check(run, task, node)
 
-    def check(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def check(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         for key in ("joinOn", "defaultExclusiveJoinTask"):
             refs = [runtime_ref(ref, task.iteration) for ref in node.get(key) or []]
             found = run.latest_many(refs)

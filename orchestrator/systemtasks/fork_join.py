@@ -7,34 +7,67 @@ evaluation until each joined task is done.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orchestrator.engine.definition import Next, Node
 from orchestrator.engine.model import TaskState
+from orchestrator.engine.problems import Problem, is_text, join, must
 from orchestrator.engine.run import runtime_ref
 from orchestrator.engine.status import TaskStatus
-
-from .base import TaskType
-
-if TYPE_CHECKING:
-    from orchestrator.engine.run import Run
+from orchestrator.engine.tasktype import RunOps, RunView, TaskType
 
 
 class ForkJoin(TaskType):
     type_name = "FORK_JOIN"
+    wire_name = "FORK"
+    is_container = True
+    is_fork = True
 
-    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        branches = task.get("forkTasks")
+        p = join(path, "forkTasks")
+        if not isinstance(branches, list) or not branches:
+            return [must("WF.E030", p, "a non-empty list of branches (lists of tasks)", ref, branches)]
+        return [
+            must("WF.E030", join(p, i), "a non-empty list of tasks", ref, branch)
+            for i, branch in enumerate(branches)
+            if not isinstance(branch, list) or not branch
+        ]
+
+    def nested(self, task: dict[str, Any], path: str) -> list[tuple[Any, str]]:
+        branches = task.get("forkTasks")
+        if not isinstance(branches, list):
+            return []
+        return [(b, join(join(path, "forkTasks"), i)) for i, b in enumerate(branches)]
+
+    def start(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         return run.finish(task, TaskStatus.COMPLETED, {})
 
-    def successors(self, run: Run, task: TaskState, node: Node) -> list[Next]:
+    def successors(self, run: RunOps, task: TaskState, node: Node) -> list[Next]:
         firsts = [Next(node=branch[0]) for branch in run.defn.fork_branches(node) if branch]
         return firsts + [run.defn.next_after(node.ref)]
 
 
 class Join(TaskType):
     type_name = "JOIN"
+    is_container = True
+    is_join = True
+    waits_on_others = True
 
-    def build_input(self, run: Run, node: Node, task: TaskState) -> dict[str, Any]:
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        join_on = task.get("joinOn")
+        p = join(path, "joinOn")
+        if join_on is None:
+            return []
+        if not isinstance(join_on, list):
+            return [must("WF.E032", p, "a list of taskReferenceNames", ref, join_on)]
+        return [
+            must("WF.E032", join(p, i), "a taskReferenceName string", ref, item)
+            for i, item in enumerate(join_on)
+            if not is_text(item)
+        ]
+
+    def build_input(self, run: RunView, node: Node, task: TaskState) -> dict[str, Any]:
         from .dynamic_fork import forked_refs
 
         params = super().build_input(run, node, task)
@@ -44,13 +77,13 @@ class Join(TaskType):
             params["joinOn"] = dynamic
         return params
 
-    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def start(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         from dataclasses import replace
 
         task = run.put(replace(task, status=TaskStatus.IN_PROGRESS, start_time=run.now))
         return self.check(run, task, node)
 
-    def check(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def check(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         dynamic = task.input.get("joinOn")
         if isinstance(dynamic, list):
             refs = [runtime_ref(str(ref), task.iteration) for ref in dynamic]
@@ -89,17 +122,15 @@ class Join(TaskType):
         return run.finish(task, status, output, reason=reason)
 
 
-def _resolve(run: Run, ref: str, task: TaskState | None) -> tuple[str, TaskState | None]:
+def _resolve(run: RunView, ref: str, task: TaskState | None) -> tuple[str, TaskState | None]:
     """The task a `joinOn` ref stands for, as Conductor's Join.resolveTaskReference finds it.
 
     A finished SWITCH/DECISION stands for the last task of the case it took (recursively), so the
     JOIN waits for that case to end rather than completing as soon as the SWITCH does. The JOIN's
     output is keyed by the resolved ref, as in Conductor.
     """
-    from .registry import get
-
     while task is not None and task.is_terminal:
-        last = get(task.task_type).terminal_node(run, task, run.node_of(task))
+        last = run.types.get(task.task_type).terminal_node(run, task, run.node_of(task))
         if last is None:
             break
         ref = runtime_ref(last.ref, task.iteration)

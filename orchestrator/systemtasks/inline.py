@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
-from orchestrator.engine import scripting
 from orchestrator.engine.definition import Node
 from orchestrator.engine.model import TaskState
+from orchestrator.engine.problems import Problem, check_enum, inputs_of, is_dynamic, is_text, join, required
+from orchestrator.engine.scripts import ScriptError
 from orchestrator.engine.status import TaskStatus
-
-from .base import TaskType
-
-if TYPE_CHECKING:
-    from orchestrator.engine.run import Run
+from orchestrator.engine.tasktype import RunOps, TaskType
 
 JS_EVALUATORS = ("javascript", "graaljs")
 
@@ -22,7 +19,18 @@ class Inline(TaskType):
     retriable = True
     script_key = "expression"
 
-    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        inputs = inputs_of(task)
+        ip = join(path, "inputParameters")
+        out: list[Problem] = []
+        if not is_text(inputs.get("expression")):
+            what = "the script to evaluate, as a non-empty string"
+            out.append(required("WF.E042", join(ip, "expression"), what, ref, inputs.get("expression")))
+        if not is_dynamic(inputs.get("evaluatorType")):
+            out += check_enum(inputs, "evaluatorType", ip, "WF.E043", JS_EVALUATORS, ref)
+        return out
+
+    def start(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         evaluator = task.input.get("evaluatorType") or "javascript"
         if self.script_key == "expression" and evaluator not in JS_EVALUATORS:
             reason = f"evaluatorType '{evaluator}' is not supported; use javascript or graaljs"
@@ -32,8 +40,8 @@ class Inline(TaskType):
             reason = f"inputParameters.{self.script_key} must be a non-empty script"
             return run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, {"error": reason}, reason)
         try:
-            result = scripting.eval_js(self.program(script), task.input)
-        except scripting.ScriptError as exc:
+            result = run.scripts.eval_js(self.program(script), task.input)
+        except ScriptError as exc:
             status = TaskStatus.FAILED_WITH_TERMINAL_ERROR if exc.terminal else TaskStatus.FAILED
             return run.finish(task, status, {"error": str(exc)}, reason=str(exc))
         return run.finish(task, TaskStatus.COMPLETED, {"result": result})
@@ -45,6 +53,11 @@ class Inline(TaskType):
 class Lambda(Inline):
     type_name = "LAMBDA"
     script_key = "scriptExpression"
+
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        script = inputs_of(task).get("scriptExpression")
+        p = join(join(path, "inputParameters"), "scriptExpression")
+        return [] if is_text(script) else [required("WF.E044", p, "the script, as a non-empty string", ref, script)]
 
     def program(self, script: str) -> str:
         # Conductor's Lambda runs `function scriptFun(){<script>} scriptFun();`: the script is a

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from orchestrator.engine.definition import Node
 from orchestrator.engine.model import TaskState
 from orchestrator.engine.status import TaskStatus
-
-from .base import TaskType
-
-if TYPE_CHECKING:
-    from orchestrator.engine.run import Run
+from orchestrator.engine.tasktype import RunOps, TaskType
 
 
 class Noop(TaskType):
     type_name = "NOOP"
     retriable = True
 
-    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def start(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         return run.finish(task, TaskStatus.COMPLETED, {})

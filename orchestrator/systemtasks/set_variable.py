@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from orchestrator.engine.definition import Node
 from orchestrator.engine.model import TaskState
 from orchestrator.engine.status import TaskStatus
-
-from .base import TaskType
-
-if TYPE_CHECKING:
-    from orchestrator.engine.run import Run
+from orchestrator.engine.tasktype import RunOps, TaskType
 
 MAX_VARIABLES_BYTES = 256 * 1024  # Conductor's default limit
 
@@ -20,7 +15,7 @@ MAX_VARIABLES_BYTES = 256 * 1024  # Conductor's default limit
 class SetVariable(TaskType):
     type_name = "SET_VARIABLE"
 
-    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def start(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         merged = {**run.current_variables(), **task.input}
         size = len(json.dumps(merged, separators=(",", ":")).encode())
         if size > MAX_VARIABLES_BYTES:

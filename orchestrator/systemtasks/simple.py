@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import TaskType
+from orchestrator.engine.tasktype import TaskType
 
 
 class Simple(TaskType):

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from orchestrator.engine.definition import Node
 from orchestrator.engine.model import TaskState
+from orchestrator.engine.problems import Problem, check_enum, inputs_of, is_dynamic, join, required
 from orchestrator.engine.status import TaskStatus, WorkflowStatus
-
-from .base import TaskType
-
-if TYPE_CHECKING:
-    from orchestrator.engine.run import Run
+from orchestrator.engine.tasktype import RunOps, TaskType
 
 ALLOWED = ("COMPLETED", "FAILED", "TERMINATED")
 
@@ -19,7 +16,17 @@ ALLOWED = ("COMPLETED", "FAILED", "TERMINATED")
 class Terminate(TaskType):
     type_name = "TERMINATE"
 
-    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        inputs = inputs_of(task)
+        status = inputs.get("terminationStatus")
+        ip = join(path, "inputParameters")
+        if is_dynamic(status):
+            return []
+        if status is None:
+            return [required("WF.E050", join(ip, "terminationStatus"), "one of " + ", ".join(ALLOWED), ref)]
+        return check_enum(inputs, "terminationStatus", ip, "WF.E050", ALLOWED, ref)
+
+    def start(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         status = task.input.get("terminationStatus")
         if status not in ALLOWED:
             reason = f"terminationStatus must be one of {', '.join(ALLOWED)}, got {status!r}"

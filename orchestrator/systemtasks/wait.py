@@ -8,40 +8,52 @@ workflow is paused, as in Conductor.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orchestrator.engine.definition import Node
 from orchestrator.engine.model import TaskState
+from orchestrator.engine.problems import Problem, inputs_of, is_dynamic, join, problem, shown, where
 from orchestrator.engine.status import TaskStatus
+from orchestrator.engine.tasktype import RunOps, RunView, TaskType
 
-from .base import TaskType
-
-if TYPE_CHECKING:
-    from orchestrator.engine.run import Run
-
+# Conductor's WaitTask.DURATION_PATTERN: days, hours, minutes, seconds, each at most once and in
+# that order, units case-insensitive, blanks allowed around them. Parsed by a linear scan rather
+# than Conductor's regex, whose run of optional `\s*` backtracks polynomially on long blank input.
+_PART = re.compile(r"([0-9]+)\s*([A-Za-z]+)\s*")
 _UNITS = {
-    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
-    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-    "d": 86400, "day": 86400, "days": 86400,
+    **dict.fromkeys(("d", "day", "days"), (0, 86400)),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), (1, 3600)),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), (2, 60)),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), (3, 1)),
 }
-_PART = re.compile(r"(\d+)\s*([a-zA-Z]+)")
 
 
 def parse_duration(text: str) -> timedelta:
     """`10s`, `2 minutes`, `1d 2h 30m` → timedelta. Raises ValueError with the reason."""
-    stripped = text.strip()
-    parts = _PART.findall(stripped)
-    if not parts or _PART.sub("", stripped).strip(" ,"):
+    s = text.strip()
+    pos, last, seconds = 0, -1, 0
+    while pos < len(s):
+        m = _PART.match(s, pos)
+        rank, unit = _UNITS.get(m.group(2).lower(), (-1, 0)) if m else (-1, 0)
+        if m is None or rank <= last:
+            raise ValueError(f"duration {text!r} is not like '30s', '5 minutes' or '1d 2h' (days, hours, "
+                             "minutes, seconds, in that order)")
+        last, pos = rank, m.end()
+        seconds += int(m.group(1)) * unit
+    if last < 0:
         raise ValueError(f"duration {text!r} is not like '30s', '5 minutes' or '1d 2h'")
-    seconds = 0
-    for amount, unit in parts:
-        if unit.lower() not in _UNITS:
-            raise ValueError(f"duration {text!r}: unknown unit {unit!r}")
-        seconds += int(amount) * _UNITS[unit.lower()]
     return timedelta(seconds=seconds)
+
+
+def valid_duration(text: str) -> bool:
+    try:
+        parse_duration(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_until(text: str) -> datetime:
@@ -58,9 +70,26 @@ def parse_until(text: str) -> datetime:
 
 class Wait(TaskType):
     type_name = "WAIT"
+    aliases = ("YIELD",)  # Orkes' name for a task parked until a signal
     retriable = True
 
-    def start(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        inputs = inputs_of(task)
+        ip = join(path, "inputParameters")
+        duration = inputs.get("duration")
+        if duration is not None and inputs.get("until") is not None:
+            msg = f"{where(ip)} must not set both duration and until; a WAIT uses one or the other."
+            return [problem("WF.E048", ip, msg, ref)]
+        if duration is None or is_dynamic(duration) or (isinstance(duration, str) and valid_duration(duration)):
+            return []
+        p = join(ip, "duration")
+        msg = f"{where(p)} {shown(duration)} is not a duration; write e.g. '30s', '10m', '2 minutes' or '1d 2h'."
+        return [problem("WF.E049", p, msg, ref, duration)]
+
+    def waits_for_signal(self, task_input: Mapping[str, Any]) -> bool:
+        return not any(task_input.get(key) for key in ("duration", "until", "wait_until"))
+
+    def start(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         task = run.put(replace(task, status=TaskStatus.IN_PROGRESS, start_time=run.now, update_time=run.now))
         try:
             self.deadline(task)
@@ -81,7 +110,7 @@ class Wait(TaskType):
             return parse_until(str(until))
         return None
 
-    def check(self, run: Run, task: TaskState, node: Node) -> TaskState:
+    def check(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         try:
             deadline = self.deadline(task)
         except ValueError:
@@ -90,7 +119,7 @@ class Wait(TaskType):
             return run.finish(task, TaskStatus.COMPLETED, dict(task.output))
         return task
 
-    def wakeup(self, run: Run, task: TaskState) -> datetime | None:
+    def wakeup(self, run: RunView, task: TaskState) -> datetime | None:
         try:
             return self.deadline(task)
         except ValueError:

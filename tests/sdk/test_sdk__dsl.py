@@ -86,3 +86,19 @@ def test_dsl_workflow_with_loop_dynamic_fork_sub_workflow_and_human(sdk: Stack) 
     refs = [t.reference_task_name for t in done.tasks]
     assert {"dbl__1", "dbl__2", "dbl__3", "d0", "d1", "d2", "nap", "sum"} <= set(refs)
     assert "never" not in refs
+
+
+def test_dsl_workflow_ending_in_a_fork_registers_and_completes(sdk: Stack) -> None:  # noqa: F811
+    """`wf >> [[a], [b]]` as the last step emits a FORK_JOIN with no JOIN (WF.E031 is only a warning)."""
+    from conductor.client.workflow.conductor_workflow import ConductorWorkflow
+    from conductor.client.workflow.task.inline import InlineTask
+
+    wf = ConductorWorkflow(executor=_executor(), name=f"dsl_fork_end_{uuid.uuid4().hex[:6]}", version=1)
+    wf >> InlineTask("first", "1") >> [[InlineTask("a", "2"), InlineTask("a2", "3")], [InlineTask("b", "4")]]
+    assert [t.type for t in wf.to_workflow_def().tasks] == ["INLINE", "FORK_JOIN"]
+    wf.register(True)
+    workflow_id = wf.start_workflow_with_input(workflow_input={})
+    done = _wait(_clients().get_workflow_client(), workflow_id)
+    assert done.status == "COMPLETED", done.reason_for_incompletion
+    assert {t.reference_task_name for t in done.tasks} >= {"first", "a", "a2", "b"}
+    assert all(t.status == "COMPLETED" for t in done.tasks)

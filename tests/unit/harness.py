@@ -15,12 +15,14 @@ from typing import Any
 
 from orchestrator.engine import definition as definitions
 from orchestrator.engine import operations
+from orchestrator.engine.env import Env
 from orchestrator.engine.evaluator import evaluate
-from orchestrator.engine.model import Outcome, TaskDefinition, TaskState, WorkflowState
+from orchestrator.engine.model import Outcome, TaskDefinition, TaskHistory, TaskState, WorkflowState
 from orchestrator.engine.operations import Plan
 from orchestrator.engine.results import TaskResult, apply_result
 from orchestrator.engine.status import TERMINAL_TASK_STATUSES, TaskStatus, WorkflowStatus
 from orchestrator.systemtasks import registry
+from orchestrator.wiring import engine_env
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -123,6 +125,9 @@ class Execution:
         self.counter += 1
         return f"t{self.counter}"
 
+    def env(self, history: TaskHistory) -> Env:
+        return engine_env(self.now, self.new_id, history, self.task_defs.get)
+
     def open_tasks(self) -> list[TaskState]:
         """What the store hands the evaluator: rows not both terminal and processed."""
         return [t for t in self.tasks if not (t.processed and t.status in TERMINAL_TASK_STATUSES)]
@@ -135,7 +140,7 @@ class Execution:
         history = MemoryHistory(self)
         state = self.state()
         self.open_counts.append(len(state.tasks))
-        outcome = evaluate(self.defn, state, self.now, self.new_id, history, self.task_defs.get)
+        outcome = evaluate(self.defn, state, self.env(history))
         return outcome, history
 
     def decide(self) -> Outcome:
@@ -198,7 +203,7 @@ class Execution:
         return self.decide()
 
     def retry(self) -> Outcome:
-        return self.apply_plan(operations.retry(self.defn, self.wf, list(self.tasks), self.now, self.new_id))
+        return self.apply_plan(operations.retry(self.defn, self.wf, list(self.tasks), self.now, self.new_id, types=registry.REGISTRY))
 
     def restart(self) -> Outcome:
         return self.apply_plan(operations.restart(self.defn, self.wf, list(self.tasks), self.now))

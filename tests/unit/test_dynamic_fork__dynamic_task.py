@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from orchestrator.engine.run import task_doc
+from orchestrator.systemtasks.registry import REGISTRY
 
 from .harness import Execution, fork, join, node, simple, workflow
 
@@ -30,7 +31,7 @@ def test_the_named_task_runs_in_the_dynamic_nodes_place() -> None:
     task = ex.task("dyn")
     assert (task.task_type, task.def_name, task.node_ref) == ("SIMPLE", "resize", "dyn")
     assert dict(task.input) == {"taskToExecute": "resize", "url": "u", "size": 64}
-    assert task_doc(task, "wf-1")["taskType"] == "resize"
+    assert task_doc(task, "wf-1", REGISTRY)["taskType"] == "resize"
     assert ex.pollable("dyn")
     ex.complete("dyn", {"small": "s"})
     assert dict(ex.task("after").input) == {"out": {"small": "s"}, "by": "resize"}

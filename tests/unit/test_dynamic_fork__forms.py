@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from orchestrator.engine.run import task_doc
+from orchestrator.systemtasks.registry import REGISTRY
 
 from .harness import Execution, join, node, simple, workflow
 
@@ -54,7 +55,7 @@ def test_the_fork_task_records_what_it_forked_and_reads_as_fork() -> None:
     fork_task = ex.task("df")
     assert fork_task.input["forkedTasks"] == ["d1", "d2"]
     assert [t["taskReferenceName"] for t in fork_task.input["forkedTaskDefs"]] == ["d1", "d2"]
-    assert task_doc(fork_task, "wf-1")["taskType"] == "FORK"
+    assert task_doc(fork_task, "wf-1", REGISTRY)["taskType"] == "FORK"
     assert dict(fork_task.output) == {"forkedTasks": ["d1", "d2"]}
 
 

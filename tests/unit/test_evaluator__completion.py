@@ -144,8 +144,8 @@ def test_evaluating_the_same_state_twice_gives_the_same_plan() -> None:
     polled = ex.poll("b")
     ex.tasks[ex.tasks.index(polled)] = replace(polled, status=TaskStatus.COMPLETED, end_time=ex.now)
     state = ex.state()
-    first = evaluate(ex.defn, state, ex.now, iter(["x1", "x2"]).__next__, MemoryHistory(ex), ex.task_defs.get)
-    second = evaluate(ex.defn, state, ex.now, iter(["x1", "x2"]).__next__, MemoryHistory(ex), ex.task_defs.get)
+    first = evaluate(ex.defn, state, replace(ex.env(MemoryHistory(ex)), new_id=iter(["x1", "x2"]).__next__))
+    second = evaluate(ex.defn, state, replace(ex.env(MemoryHistory(ex)), new_id=iter(["x1", "x2"]).__next__))
     assert first == second
     assert [t.ref for t in first.created] == ["b2"] and [t.task_id for t in first.created] == ["x1"]
 
@@ -182,7 +182,7 @@ def test_terminate_api_cancels_pending_tasks_and_computes_output() -> None:
     doc = workflow(simple("t1"), simple("t2"), outputParameters={"first": "${t1.output.v}"}, failureWorkflow="f")
     ex = Execution(doc)
     ex.complete("t1", {"v": 1})
-    outcome = end_workflow(ex.defn, ex.state(), ex.now, MemoryHistory(ex), ex.task_defs.get,
+    outcome = end_workflow(ex.defn, ex.state(), ex.env(MemoryHistory(ex)),
                            WorkflowStatus.TERMINATED, "stop")
     ex.apply(outcome)
     assert ex.status == "TERMINATED" and ex.wf.reason == "stop"
@@ -194,7 +194,7 @@ def test_terminate_api_cancels_pending_tasks_and_computes_output() -> None:
 
 def test_terminate_api_requests_the_failure_workflow_only_when_asked() -> None:
     ex = Execution(workflow(simple("t1"), failureWorkflow="f"))
-    outcome = end_workflow(ex.defn, ex.state(), ex.now, MemoryHistory(ex), ex.task_defs.get,
+    outcome = end_workflow(ex.defn, ex.state(), ex.env(MemoryHistory(ex)),
                            WorkflowStatus.TERMINATED, "stop", trigger_failure_workflow=True)
     assert outcome.workflow is not None and outcome.workflow.start_failure_workflow
 

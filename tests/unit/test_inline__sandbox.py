@@ -1,7 +1,7 @@
 """INLINE and LAMBDA through the evaluator: `$` is the task input, output `{result}` or `{error}`.
 
 CONDUCTOR.md §4 INLINE / LAMBDA and test-harness #30 ("LAMBDA returns result"). The sandbox
-itself (limits, timeouts, isolation) is covered by test_scripting.py.
+itself (limits, timeouts, isolation) is covered by test_sandbox__scripts.py.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator.engine.run import wire_task_type
 from orchestrator.systemtasks import registry
+from orchestrator.systemtasks.registry import wire_task_type
 
 from .harness import Execution, node, simple, workflow
 

@@ -82,7 +82,10 @@ def test_both_duration_and_until_fail_the_task_terminally() -> None:
     assert ex.status == "FAILED"
 
 
-@pytest.mark.parametrize("params", [{"until": "tomorrow"}, {"duration": "10"}, {"duration": "5 fortnights"}])
+# Out of order or repeated units are refused at run time too, by the grammar validation uses
+# (Conductor's WaitTask: days, hours, minutes, seconds, in that order, each at most once).
+@pytest.mark.parametrize("params", [{"until": "tomorrow"}, {"duration": "10"}, {"duration": "5 fortnights"},
+                                    {"duration": "2h 1d"}, {"duration": "1m 1m"}, {"duration": "3 days, 4 hrs"}])
 def test_unparseable_input_fails_the_task_terminally(params: dict) -> None:
     ex = Execution(wait_flow(**params))
     assert ex.statuses() == {"w": "FAILED_WITH_TERMINAL_ERROR"} and ex.status == "FAILED"
@@ -114,7 +117,7 @@ def test_each_loop_iteration_waits_from_its_own_start() -> None:
 
 
 @pytest.mark.parametrize(("text", "seconds"), [
-    ("10s", 10), ("2 minutes", 120), ("1d 2h", 93600), ("1h30m", 5400), ("3 days, 4 hrs", 273600),
+    ("10s", 10), ("2 minutes", 120), ("1d 2h", 93600), ("1h30m", 5400), ("3 days 4 hrs", 273600), ("1D 2H", 93600),
 ])
 def test_parse_duration(text: str, seconds: int) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)

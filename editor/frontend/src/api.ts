@@ -64,7 +64,11 @@ export interface Problem {
   path?: string;
   message: string;
   ref?: string | null;
+  /** Warnings do not stop a save (e.g. WF.E031: a FORK with no JOIN at the end). */
+  severity?: "error" | "warning";
 }
+
+export const isWarning = (p: Problem) => p.severity === "warning";
 
 export interface TaskDef {
   name: string;
@@ -119,7 +123,8 @@ export const api = {
   saveDefinition: (def: WorkflowDef, overwrite: boolean) =>
     request<unknown>("POST", `/metadata/workflow?overwrite=${overwrite ? "true" : "false"}`, def),
   deleteDefinition: (name: string, version: number) => request<unknown>("DELETE", `/metadata/workflow/${enc(name)}/${version}`),
-  validate: (def: WorkflowDef) => request<{ valid: boolean }>("POST", "/metadata/workflow/validate", def),
+  validate: (def: WorkflowDef) =>
+    request<{ valid: boolean; warnings?: Problem[] }>("POST", "/metadata/workflow/validate", def),
   taskDefs: () => request<TaskDef[]>("GET", "/metadata/taskdefs"),
   start: (name: string, version: number | undefined, input: unknown) =>
     request<string>("POST", "/workflow", { name, version, input }, { text: true }),

@@ -1,5 +1,5 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api, problemsOf, stripServerFields, type Problem, type TaskDef } from "../api";
+import { api, isWarning, problemsOf, stripServerFields, type Problem, type TaskDef } from "../api";
 import { createTasks } from "../model/catalog";
 import { diffDefinitions } from "../model/diff";
 import { addBranch, addCase, blockAt, deleteTask, duplicateTask, pasteTasks, removeBranch, removeCase, renameCase, usedRefs, insertTasks, canInsertAt } from "../model/ops";
@@ -43,6 +43,7 @@ export function EditorPage({ route, theme, toggleTheme }: { route: Route; theme:
   const versions = useStore((s) => s.versions);
   const selected = useStore((s) => s.selected);
   const problems = useStore((s) => s.problems);
+  const errorCount = problems.filter((p) => !isWarning(p)).length;
   const validating = useStore((s) => s.validating);
   const run = useStore((s) => s.run);
   const canUndo = useStore((s) => s.past.length > 0);
@@ -111,8 +112,8 @@ export function EditorPage({ route, theme, toggleTheme }: { route: Route; theme:
     store.set({ validating: true });
     const t = window.setTimeout(async () => {
       try {
-        await api.validate(def);
-        if (store.get().def === def) store.set({ problems: [], validating: false });
+        const res = await api.validate(def);
+        if (store.get().def === def) store.set({ problems: res.warnings ?? [], validating: false });
       } catch (e) {
         const p = problemsOf(e) ?? [{ message: (e as Error).message }];
         if (store.get().def === def) store.set({ problems: p, validating: false });
@@ -134,6 +135,7 @@ export function EditorPage({ route, theme, toggleTheme }: { route: Route; theme:
   const problemsByPath = useMemo(() => {
     const m = new Map<string, number>();
     for (const p of problems) {
+      if (isWarning(p)) continue; // the node's own look shows a missing JOIN; badges are for errors
       const path = problemPath(p);
       if (path) m.set(pathKey(path), (m.get(pathKey(path)) ?? 0) + 1);
     }
@@ -367,8 +369,8 @@ export function EditorPage({ route, theme, toggleTheme }: { route: Route; theme:
             )}
           </div>
           <div className="spacer" />
-          <button className={"tb status " + (validating ? "checking" : problems.length ? "bad" : "ok")} onClick={() => setTab("problems")} data-testid="validity" title="Server validation">
-            {validating ? "Checking…" : problems.length ? `⚠ ${problems.length} problem${problems.length > 1 ? "s" : ""}` : "✓ Valid"}
+          <button className={"tb status " + (validating ? "checking" : errorCount ? "bad" : "ok")} onClick={() => setTab("problems")} data-testid="validity" title="Server validation">
+            {validating ? "Checking…" : errorCount ? `⚠ ${errorCount} problem${errorCount > 1 ? "s" : ""}` : problems.length ? `✓ Valid · ${problems.length} warning${problems.length > 1 ? "s" : ""}` : "✓ Valid"}
           </button>
           <button className="tb" onClick={() => downloadJson(`${def.name}.v${def.version ?? 1}.json`, def)} title="Download the JSON">Export</button>
           <button className="tb" onClick={() => setDialog("compare")} disabled={versions.length === 0} title="Compare two versions">Compare</button>
@@ -442,7 +444,7 @@ function Problems({ problems, pathOf, def }: { problems: Problem[]; pathOf: (p: 
         const t = path ? (getIn(def, path) as Task) : null;
         return (
           <li key={i}>
-            <button className="problem" onClick={() => path && store.select(path, true)} disabled={!path} data-ref={p.ref ?? ""}>
+            <button className={isWarning(p) ? "problem warning" : "problem"} title={isWarning(p) ? "Warning: the server accepts this" : undefined} onClick={() => path && store.select(path, true)} disabled={!path} data-ref={p.ref ?? ""}>
               <span className="p-id">{p.id ?? "!"}</span>
               <span className="p-msg">{p.message}</span>
               {t && <span className="p-where">{String(t.name ?? "")} · <code>{String(t.taskReferenceName ?? "")}</code></span>}

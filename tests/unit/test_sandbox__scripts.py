@@ -1,4 +1,4 @@
-"""Sandboxed script evaluation: quickjs-ng for INLINE/SWITCH/DO_WHILE, forked jq for JSON_JQ_TRANSFORM."""
+"""The script sandbox: quickjs-ng for INLINE/SWITCH/DO_WHILE, forked jq for JSON_JQ_TRANSFORM."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 import jq
 import pytest
 
-from orchestrator.engine.scripting import (
+from orchestrator.sandbox import (
     ScriptError,
     ScriptLimits,
     ScriptMemoryLimit,
@@ -500,7 +500,7 @@ def test_jq_memory_blowup_fails_cleanly() -> None:
 
 
 def test_jq_programs_are_cached() -> None:
-    from orchestrator.engine.scripting import _jq_program
+    from orchestrator.sandbox.jq_child import _jq_program
 
     query = ".cached_query_probe"
     eval_jq(query, {})

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from orchestrator.services import shapes, workflows
 from orchestrator.services.access import Forbidden, TokenError, authorize
 
 from .models import ExecutionEvent, Workflow
@@ -78,12 +79,9 @@ class WorkflowConsumer(AsyncJsonWebsocketConsumer):
 
 
 def _snapshot(workflow_id: str) -> tuple[dict[str, Any] | None, int]:
-    from orchestrator.api.shapes import workflow_json
-    from orchestrator.services import workflows
-
     last = ExecutionEvent.objects.filter(workflow_id=workflow_id).order_by("-id").values_list("id", flat=True).first()
     row = workflows.get(workflow_id)
-    return workflow_json(row, workflows.tasks_of(workflow_id)), last or 0
+    return shapes.workflow_json(row, workflows.tasks_of(workflow_id)), last or 0
 
 
 def _events_after(workflow_id: str, after: int) -> list[dict[str, Any]]:

@@ -14,10 +14,9 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from orchestrator.conf import baton
-from orchestrator.services import tasks
+from orchestrator.services import shapes, tasks
 from orchestrator.services.access import Principal
 
-from . import shapes
 from .base import async_api_view
 from .exceptions import BadRequest
 from .parsing import integer, text

@@ -9,10 +9,9 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from orchestrator.services import signals, workflows
+from orchestrator.services import shapes, signals, workflows
 from orchestrator.services.access import Principal
 
-from . import shapes
 from .base import async_api_view
 from .exceptions import BadRequest
 from .parsing import integer, loads, require_object, text

@@ -11,9 +11,8 @@ from rest_framework.response import Response
 from executions.models import Task
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import RESULT_STATUSES, TaskStatus
-from orchestrator.services import tasks, workflows
+from orchestrator.services import shapes, tasks, workflows
 
-from . import shapes
 from .base import ApiView, no_content, ok, text_response
 from .exceptions import BadRequest
 from .parsing import LogLineParser, require_object, text

@@ -2,7 +2,7 @@
 
 Callers send an application token (X-Authorization, or Authorization: Bearer) or use the browser
 session. Token requests are exempt from CSRF (there is no ambient credential); session requests
-get Django's CSRF check, through DRF's SessionAuthentication.enforce_csrf in both kinds of view.
+get Django's CSRF check, `check_csrf`, in both kinds of view.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest
-from rest_framework import exceptions, permissions
-from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from django.http import HttpRequest, HttpResponse
+from rest_framework import authentication, exceptions, permissions
+from rest_framework.authentication import CSRFCheck
 
 from orchestrator.services.access import Principal, TokenError, authorize, verify_token
 
@@ -33,7 +33,7 @@ class Unauthenticated(exceptions.AuthenticationFailed):
         self.auth_code = code
 
 
-class TokenAuthentication(BaseAuthentication):
+class TokenAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request: Any) -> tuple[Principal, str] | None:
         token = token_from(request)
         if not token:
@@ -63,8 +63,27 @@ class ApiPermission(permissions.BasePermission):
         return True
 
 
+def _not_called(request: HttpRequest) -> HttpResponse:
+    raise AssertionError("the CSRF check only inspects its view and response callables")
+
+
+def check_csrf(request: HttpRequest) -> None:
+    """Django's CSRF check (CsrfViewMiddleware's own logic) for a session caller; safe methods pass."""
+    check = CSRFCheck(_not_called)
+    check.process_request(request)  # reads the CSRF cookie into request.META for process_view
+    reason = check.process_view(request, _not_called, (), {})
+    if reason:
+        raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's, with the CSRF check the async views apply too."""
+
+    def enforce_csrf(self, request: Any) -> None:
+        check_csrf(request)  # DRF's Request proxies every attribute the check reads
+
+
 _TOKEN = TokenAuthentication()
-_SESSION = SessionAuthentication()
 
 
 async def authenticate(request: HttpRequest) -> Principal | None:
@@ -80,7 +99,7 @@ async def authenticate(request: HttpRequest) -> Principal | None:
     user = await request.auser()
     if not user.is_active:  # AnonymousUser included, as in SessionAuthentication
         return None
-    _SESSION.enforce_csrf(request)
+    check_csrf(request)
     return user_principal(user)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec
 
 from django.http import HttpRequest, HttpResponse
@@ -18,8 +18,8 @@ from .auth import authenticate
 from .exceptions import json_error
 
 P = ParamSpec("P")
-AsyncView = Callable[Concatenate[HttpRequest, Principal | None, P], Awaitable[HttpResponse]]
-AsyncEndpoint = Callable[Concatenate[HttpRequest, P], Awaitable[HttpResponse]]
+AsyncView = Callable[Concatenate[HttpRequest, Principal | None, P], Coroutine[Any, Any, HttpResponse]]
+AsyncEndpoint = Callable[Concatenate[HttpRequest, P], Coroutine[Any, Any, HttpResponse]]
 
 
 class ApiView(APIView):

@@ -77,7 +77,7 @@ class LogLineParser(BaseParser):
 
     media_type = "*/*"
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> str:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         raw = stream.read() if stream is not None else b""
         if len(raw) > baton.MAX_BODY_BYTES:
             raise BadRequest(f"Request body is larger than {baton.MAX_BODY_BYTES} bytes")

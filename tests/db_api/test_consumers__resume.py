@@ -106,20 +106,25 @@ def test_snapshot_then_events_and_a_resume_gets_exactly_the_missed_events() -> N
     async_to_sync(scenario)()
 
 
-def test_a_worker_key_cannot_open_the_stream() -> None:
+@pytest.mark.parametrize(("role", "origin", "outcome"), [
+    (ApiApplication.ROLE_ADMIN, ORIGIN, True),
+    (ApiApplication.ROLE_WORKER, ORIGIN, (False, 4403)),  # the stream carries input and output
+    (ApiApplication.ROLE_ADMIN, (b"origin", b"http://evil.example"), (False, 1000)),  # cross-site
+])
+def test_who_may_open_the_stream_of_a_running_workflow(role: str, origin: tuple[bytes, bytes], outcome: Any) -> None:
     from orchestrator.asgi import application
 
     async def scenario() -> tuple[bool, Any]:
-        token = await _token()
-        api = Api(token)
+        api = Api(await _token())
         await api.call("POST", "metadata/workflow", DOC, overwrite="true")
         wf_id = await api.call("POST", "workflow", {"name": "db_stream"})
-        app, secret = await database_sync_to_async(access.create_application)("w", ApiApplication.ROLE_WORKER)
-        worker = await database_sync_to_async(access.issue_token)(app.key_id, secret)
-        ws = WebsocketCommunicator(application, f"/ws/workflows/{wf_id}/?token={worker}", headers=[ORIGIN])
+        app, secret = await database_sync_to_async(access.create_application)("caller", role)
+        token = await database_sync_to_async(access.issue_token)(app.key_id, secret)
+        ws = WebsocketCommunicator(application, f"/ws/workflows/{wf_id}/?token={token}", headers=[origin])
         try:
             return await ws.connect(timeout=WAIT)
         finally:
             await ws.disconnect()
 
-    assert async_to_sync(scenario)() == (False, 4403)
+    connected = async_to_sync(scenario)()
+    assert (connected[0] if outcome is True else connected) == outcome

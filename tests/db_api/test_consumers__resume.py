@@ -20,7 +20,7 @@ from executions.models import ExecutionEvent
 from orchestrator.models import ApiApplication
 from orchestrator.services import access
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.db_tier, pytest.mark.django_db(transaction=True)]
 
 DOC = {"name": "db_stream", "version": 1, "tasks": [
     {"name": "db_stream_a", "taskReferenceName": "a", "type": "SIMPLE"},

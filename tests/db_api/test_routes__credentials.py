@@ -35,6 +35,7 @@ from orchestrator.services import access
 from . import routes_table as table
 
 pytestmark = [
+    pytest.mark.db_tier,
     pytest.mark.django_db(transaction=True),
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),  # WhiteNoise: no collectstatic here
 ]

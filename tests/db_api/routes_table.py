@@ -31,10 +31,10 @@ API: dict[str, tuple[str, dict[str, int]]] = {
     "api/metadata/workflow/<str:name>/<int:version>": (ADMIN, {"DELETE": 404}),
     "api/metadata/taskdefs": (ADMIN, {"GET": 200, "POST": 400, "PUT": 400}),
     "api/metadata/taskdefs/<str:name>": (ADMIN, {"GET": 404, "DELETE": 404}),
-    # Definition tags (being added on the compat branch): ADMIN like the other metadata
-    # endpoints. The statuses for an unknown definition are a guess to confirm at merge.
-    "api/metadata/workflow/<str:name>/tags": (ADMIN, {"GET": 404, "PUT": 404, "POST": 404, "DELETE": 404}),
-    "api/metadata/task/<str:name>/tags": (ADMIN, {"GET": 404, "PUT": 404, "POST": 404, "DELETE": 404}),
+    # Definition tags (added on the compat branch): ADMIN like the other metadata endpoints.
+    # Statuses as read from that branch's views (`{}` is not a tag list): confirm at merge.
+    "api/metadata/workflow/<str:name>/tags": (ADMIN, {"GET": 404, "PUT": 400, "POST": 400, "DELETE": 400}),
+    "api/metadata/task/<str:name>/tags": (ADMIN, {"GET": 404, "PUT": 400, "POST": 400, "DELETE": 400}),
     # workflows
     "api/workflow": (ADMIN, {"POST": 400}),
     "api/workflow/decide/<str:workflow_id>": (ADMIN, {"PUT": 404}),
@@ -73,6 +73,8 @@ API: dict[str, tuple[str, dict[str, int]]] = {
     "api/tasks/<str:workflow_id>/<str:status>/signal/sync": (ADMIN, {"POST": 400}),
     "api/tasks/<str:workflow_id>/<str:ref>/<str:status>": (ADMIN, {"POST": 404}),
     "api/tasks/<str:workflow_id>/<str:ref>/<str:status>/sync": (ADMIN, {"POST": 404}),
+    # The compat branch's last /api pattern: Conductor's JSON 404 for any other path, unauthenticated.
+    "api/^(?P<path>.*)$": (PUBLIC, {"GET": 404, "POST": 404, "PUT": 404, "DELETE": 404}),
 }
 
 PAGES: dict[str, str] = {

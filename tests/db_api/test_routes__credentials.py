@@ -92,6 +92,8 @@ def sample_path(route: str) -> str:
         return "/admin/auth/"
     if route == "admin/(?P<url>.*)$":
         return "/admin/nope/"
+    if "(?P<path>" in route:  # a catch-all
+        return "/" + route.split("^", 1)[0] + "no/such/endpoint"
     path = route
     for token, value in (("<int:", "1"), ("<str:", "nope"), ("<path:", "nope"), ("<", "nope")):
         while token in path:

@@ -15,19 +15,28 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from orchestrator.conf import baton
+from orchestrator.services import shapes, workflows
+from orchestrator.services.access import Forbidden, TokenError, authorize
 
 from .models import ExecutionEvent, Workflow
 
 POLL_SECONDS = 1.0
 BATCH = 500
+# The stream carries the workflow's input and output: the same rule as GET /api/workflow/{id}
+# (an ApiView without worker_allowed), checked by the same function.
+WORKER_ALLOWED = False
 
 
 class WorkflowConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.workflow_id = self.scope["url_route"]["kwargs"]["workflow_id"]
-        if baton.AUTH and self.scope.get("principal") is None:
+        try:
+            authorize(self.scope.get("principal"), worker_allowed=WORKER_ALLOWED)
+        except TokenError:
             await self.close(code=4401)
+            return
+        except Forbidden:
+            await self.close(code=4403)
             return
         if not await database_sync_to_async(Workflow.objects.filter(pk=self.workflow_id).exists)():
             await self.close(code=4404)
@@ -70,12 +79,9 @@ class WorkflowConsumer(AsyncJsonWebsocketConsumer):
 
 
 def _snapshot(workflow_id: str) -> tuple[dict[str, Any] | None, int]:
-    from orchestrator.api.shapes import workflow_json
-    from orchestrator.services import workflows
-
     last = ExecutionEvent.objects.filter(workflow_id=workflow_id).order_by("-id").values_list("id", flat=True).first()
     row = workflows.get(workflow_id)
-    return workflow_json(row, workflows.tasks_of(workflow_id)), last or 0
+    return shapes.workflow_json(row, workflows.tasks_of(workflow_id)), last or 0
 
 
 def _events_after(workflow_id: str, after: int) -> list[dict[str, Any]]:

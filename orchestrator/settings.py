@@ -194,7 +194,7 @@ BATON = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "orchestrator.api.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "orchestrator.api.auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["orchestrator.api.auth.ApiPermission"],
     "DEFAULT_PARSER_CLASSES": ["orchestrator.api.parsing.TolerantJSONParser"],

@@ -1,19 +1,20 @@
-"""API authentication: application tokens (X-Authorization or Bearer) and browser sessions.
+"""API authentication and the role rule, shared by the DRF views and the async views.
 
-Token requests are exempt from CSRF (there is no ambient credential); session requests go
-through DRF's SessionAuthentication, which enforces it.
+Callers send an application token (X-Authorization, or Authorization: Bearer) or use the browser
+session. Token requests are exempt from CSRF (there is no ambient credential); session requests
+get Django's CSRF check, `check_csrf`, in both kinds of view.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from rest_framework import exceptions, permissions
-from rest_framework.authentication import BaseAuthentication
+from asgiref.sync import sync_to_async
+from django.http import HttpRequest, HttpResponse
+from rest_framework import authentication, exceptions, permissions
+from rest_framework.authentication import CSRFCheck
 
-from orchestrator.conf import baton
-from orchestrator.services.access import Principal, TokenError, verify_token
+from orchestrator.services.access import Principal, TokenError, authorize, verify_token
 
 
 def token_from(request: HttpRequest) -> str | None:
@@ -32,7 +33,7 @@ class Unauthenticated(exceptions.AuthenticationFailed):
         self.auth_code = code
 
 
-class TokenAuthentication(BaseAuthentication):
+class TokenAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request: Any) -> tuple[Principal, str] | None:
         token = token_from(request)
         if not token:
@@ -55,25 +56,51 @@ def user_principal(user: Any) -> Principal | None:
 
 
 class ApiPermission(permissions.BasePermission):
-    """Authenticated callers only; worker-role applications only on views marked worker_allowed."""
+    """The role rule (services.access.authorize); views that workers need say `worker_allowed`."""
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        if not baton.AUTH:
-            return True
-        principal = user_principal(request.user)
-        if principal is None:
-            raise Unauthenticated("INVALID_TOKEN", "Authentication required: send X-Authorization")
-        if principal.is_admin or getattr(view, "worker_allowed", False):
-            return True
-        raise exceptions.PermissionDenied("This application's role does not allow this API")
+        authorize(user_principal(request.user), worker_allowed=getattr(view, "worker_allowed", False))
+        return True
 
 
-def principal_for(request: HttpRequest) -> Principal | None:
-    """Authenticate a plain Django request (used by async views). Raises TokenError."""
-    token = token_from(request)
-    if token:
-        return verify_token(token)
-    return user_principal(getattr(request, "user", None))
+def _not_called(request: HttpRequest) -> HttpResponse:
+    raise AssertionError("the CSRF check only inspects its view and response callables")
+
+
+def check_csrf(request: HttpRequest) -> None:
+    """Django's CSRF check (CsrfViewMiddleware's own logic) for a session caller; safe methods pass."""
+    check = CSRFCheck(_not_called)
+    check.process_request(request)  # reads the CSRF cookie into request.META for process_view
+    reason = check.process_view(request, _not_called, (), {})
+    if reason:
+        raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's, with the CSRF check the async views apply too."""
+
+    def enforce_csrf(self, request: Any) -> None:
+        check_csrf(request)  # DRF's Request proxies every attribute the check reads
+
+
+_TOKEN = TokenAuthentication()
+
+
+async def authenticate(request: HttpRequest) -> Principal | None:
+    """What the DRF views' authenticators (token, then session) decide, for a plain async request.
+
+    DRF's SessionAuthentication reads `request.user` synchronously, which an async view may not;
+    the session user is loaded with `auser()` instead and the same CSRF check applied to it.
+    """
+    if token_from(request):
+        # verify_token may read the application row (revocation): off the event loop.
+        found = await sync_to_async(_TOKEN.authenticate, thread_sensitive=False)(request)
+        return found[0] if found else None
+    user = await request.auser()
+    if not user.is_active:  # AnonymousUser included, as in SessionAuthentication
+        return None
+    check_csrf(request)
+    return user_principal(user)
 
 
 def principal_name(request: Any) -> str:

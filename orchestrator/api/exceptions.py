@@ -39,7 +39,9 @@ def error_body(status: int, message: str, validation_errors: list[dict[str, Any]
 def describe(exc: Exception) -> tuple[int, dict[str, Any]] | None:
     """Status and body for an exception we know how to explain; None for a bug."""
     if isinstance(exc, ServiceError):
-        return exc.status_code, error_body(exc.status_code, exc.message, exc.validation_errors)
+        # Refusals name their cause (INVALID_TOKEN, EXPIRED_TOKEN, FORBIDDEN) in `error`.
+        error = exc.code if exc.status_code in (401, 403) else None
+        return exc.status_code, error_body(exc.status_code, exc.message, exc.validation_errors, error=error)
     if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
         code = getattr(exc, "auth_code", "INVALID_TOKEN")
         return 401, error_body(401, str(exc.detail), error=code)
@@ -59,19 +61,22 @@ def describe(exc: Exception) -> tuple[int, dict[str, Any]] | None:
     return None
 
 
+def _headers(status: int) -> dict[str, str] | None:
+    return {"WWW-Authenticate": "Bearer"} if status == 401 else None
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     described = describe(exc)
     if described is None:
         return None
     status, body = described
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return Response(body, status=status, headers=headers)
+    return Response(body, status=status, headers=_headers(status))
 
 
 def json_error(exc: Exception) -> JsonResponse:
-    """The same rendering for plain Django (async) views."""
+    """The same rendering for plain Django (async) views; a bug is re-raised."""
     described = describe(exc)
     if described is None:
         raise exc
     status, body = described
-    return JsonResponse(body, status=status)
+    return JsonResponse(body, status=status, headers=_headers(status))

@@ -68,6 +68,27 @@ class TolerantJSONParser(BaseParser):
         return loads(stream.read() if stream is not None else b"")
 
 
+class LogLineParser(BaseParser):
+    """A task log line, as text: the SDK sends it unquoted despite its JSON content type.
+
+    Parsing it here (rather than reading `request.body` in the view) keeps the body readable
+    after the session CSRF check has consumed the stream.
+    """
+
+    media_type = "*/*"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        raw = stream.read() if stream is not None else b""
+        if len(raw) > baton.MAX_BODY_BYTES:
+            raise BadRequest(f"Request body is larger than {baton.MAX_BODY_BYTES} bytes")
+        text = raw.decode("utf-8", errors="replace")
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            return text
+        return parsed if isinstance(parsed, str) else text
+
+
 def flag(params: Any, name: str, default: bool = False) -> bool:
     value = params.get(name)
     if value is None or value in ("", "None", "null"):

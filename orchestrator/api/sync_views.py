@@ -8,36 +8,16 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 
-from orchestrator.conf import baton
-from orchestrator.services import signals, workflows
-from orchestrator.services.access import Principal, TokenError
+from orchestrator.services import shapes, signals, workflows
+from orchestrator.services.access import Principal
 
-from . import shapes
-from .exceptions import BadRequest, error_body, json_error
+from .base import async_api_view
+from .exceptions import BadRequest
 from .parsing import integer, loads, require_object, text
-from .poll import _authenticate
 
 _WAIT_STEP = 0.05
 _MAX_WAIT_SECONDS = 300
-
-
-def _csrf_probe(request: HttpRequest) -> HttpResponse:
-    """The view CsrfViewMiddleware is asked about: not csrf_exempt, so the check really runs."""
-    return HttpResponse()
-
-
-async def _principal(request: HttpRequest) -> Principal | None:
-    principal = await _authenticate(request)
-    if principal is not None and principal.kind == "user" and not request.headers.get("X-CSRFToken"):
-        # Session writes need CSRF like every other write; token callers are exempt.
-        from django.middleware.csrf import CsrfViewMiddleware
-
-        reason = CsrfViewMiddleware(_csrf_probe).process_view(request, _csrf_probe, (), {})
-        if reason is not None:
-            return None
-    return principal
 
 
 def _run_json(workflow_id: str, request_id: str | None, strategy: str) -> dict[str, Any]:
@@ -80,49 +60,31 @@ def _strategy(params: Any) -> str:
     return strategy
 
 
-@csrf_exempt  # checked in _principal for session callers
-async def execute(request: HttpRequest, name: str, version: int) -> HttpResponse:
+@async_api_view("POST")  # starts a workflow: the ADMIN role, as POST /workflow
+async def execute(request: HttpRequest, principal: Principal | None, name: str, version: int) -> HttpResponse:
     """POST /workflow/execute/{name}/{version}: start, then wait until done or blocked."""
-    if request.method != "POST":
-        return JsonResponse(error_body(405, "Use POST"), status=405)
-    try:
-        if baton.AUTH and await _principal(request) is None:
-            return JsonResponse(error_body(401, "Authentication required", error="INVALID_TOKEN"), status=401)
-        from .views_workflow import start_request
+    from .views_workflow import start_request
 
-        params = request.GET
-        body = require_object(loads(request.body), "The request body (a StartWorkflowRequest)")
-        req = start_request({**body, "name": name, "version": version}, "")
-        wait_refs = [r for r in (text(params, "waitUntilTaskRef") or "").split(",") if r]
-        seconds = integer(params, "waitForSeconds", 10, low=0, high=_MAX_WAIT_SECONDS) or 0
-        strategy = _strategy(params)
-        workflow_id = await sync_to_async(workflows.start, thread_sensitive=False)(req)
-        await _wait(workflow_id, wait_refs, seconds)
-        body_out = await sync_to_async(_run_json, thread_sensitive=False)(
-            workflow_id, text(params, "requestId"), strategy)
-        return JsonResponse(body_out)
-    except TokenError as exc:
-        return JsonResponse(error_body(401, exc.message, error=exc.code), status=401)
-    except Exception as exc:  # noqa: BLE001 - the one handler renders it; bugs re-raise there
-        return json_error(exc)
+    params = request.GET
+    body = require_object(loads(request.body), "The request body (a StartWorkflowRequest)")
+    req = start_request({**body, "name": name, "version": version}, principal.name if principal else "")
+    wait_refs = [r for r in (text(params, "waitUntilTaskRef") or "").split(",") if r]
+    seconds = integer(params, "waitForSeconds", 10, low=0, high=_MAX_WAIT_SECONDS) or 0
+    strategy = _strategy(params)
+    workflow_id = await sync_to_async(workflows.start, thread_sensitive=False)(req)
+    await _wait(workflow_id, wait_refs, seconds)
+    body_out = await sync_to_async(_run_json, thread_sensitive=False)(workflow_id, text(params, "requestId"), strategy)
+    return JsonResponse(body_out)
 
 
-@csrf_exempt  # checked in _principal for session callers
-async def signal(request: HttpRequest, workflow_id: str, status: str, sync: bool = False) -> HttpResponse:
+@async_api_view("POST")  # completes a task by workflow: the ADMIN role, as POST /tasks/{wf}/{ref}/{status}
+async def signal(request: HttpRequest, principal: Principal | None, workflow_id: str, status: str,
+                 sync: bool = False) -> HttpResponse:
     """POST /tasks/{workflowId}/{status}/signal[/sync]: complete the task the workflow waits on."""
-    if request.method != "POST":
-        return JsonResponse(error_body(405, "Use POST"), status=405)
-    try:
-        if baton.AUTH and await _principal(request) is None:
-            return JsonResponse(error_body(401, "Authentication required", error="INVALID_TOKEN"), status=401)
-        output = require_object(loads(request.body), "The request body (the task output)")
-        strategy = _strategy(request.GET)
-        await sync_to_async(signals.signal, thread_sensitive=False)(workflow_id, status.upper(), output, required=sync)
-        if not sync:
-            return HttpResponse(status=200)
-        await _wait(workflow_id, [], 10)
-        return JsonResponse(await sync_to_async(_run_json, thread_sensitive=False)(workflow_id, None, strategy))
-    except TokenError as exc:
-        return JsonResponse(error_body(401, exc.message, error=exc.code), status=401)
-    except Exception as exc:  # noqa: BLE001
-        return json_error(exc)
+    output = require_object(loads(request.body), "The request body (the task output)")
+    strategy = _strategy(request.GET)
+    await sync_to_async(signals.signal, thread_sensitive=False)(workflow_id, status.upper(), output, required=sync)
+    if not sync:
+        return HttpResponse(status=200)
+    await _wait(workflow_id, [], 10)
+    return JsonResponse(await sync_to_async(_run_json, thread_sensitive=False)(workflow_id, None, strategy))

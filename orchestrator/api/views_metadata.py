@@ -8,9 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from orchestrator.models import TaskDef, WorkflowDef
-from orchestrator.services import definitions, tags
+from orchestrator.services import definitions, shapes, tags
 
-from . import shapes
 from .auth import principal_name
 from .base import ApiView, bulk_response, ok
 from .parsing import flag, integer, require_list, require_object

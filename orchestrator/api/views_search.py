@@ -8,10 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from executions.models import Workflow
-from orchestrator.services import search, workflows
+from orchestrator.services import search, shapes, workflows
 from orchestrator.services.errors import ServiceError
 
-from . import shapes
 from .base import ApiView, bulk_response, ok
 from .exceptions import BadRequest
 from .parsing import flag, integer, require_list, text

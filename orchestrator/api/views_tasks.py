@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpResponse
@@ -12,12 +11,11 @@ from rest_framework.response import Response
 from executions.models import Task
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import RESULT_STATUSES, TaskStatus
-from orchestrator.services import tasks, workflows
+from orchestrator.services import shapes, tasks, workflows
 
-from . import shapes
 from .base import ApiView, no_content, ok, text_response
 from .exceptions import BadRequest
-from .parsing import require_object, text
+from .parsing import LogLineParser, require_object, text
 
 
 def parse_result(doc: Any) -> tuple[str, TaskResult, list[Any]]:
@@ -86,15 +84,10 @@ class TaskDetail(ApiView):
 
 class TaskLogs(ApiView):
     worker_allowed = True
+    parser_classes = [LogLineParser]
 
     def post(self, request: Request, task_id: str) -> Response:
-        # The SDK sends the log line unquoted despite its JSON content type.
-        raw = request.body.decode("utf-8", errors="replace")
-        try:
-            parsed = json.loads(raw)
-            line = parsed if isinstance(parsed, str) else raw
-        except ValueError:
-            line = raw
+        line = request.data if isinstance(request.data, str) else ""  # no body: DRF's empty data
         if not line.strip():
             raise BadRequest("The request body (the log line) is empty")
         tasks.add_log(task_id, line)

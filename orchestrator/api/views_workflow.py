@@ -8,11 +8,10 @@ from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from orchestrator.services import workflows
+from orchestrator.services import shapes, workflows
 from orchestrator.services.errors import WorkflowDefNotFound
 from orchestrator.services.runtime import decide
 
-from . import shapes
 from .auth import principal_name
 from .base import ApiView, no_content, ok, text_response
 from .exceptions import BadRequest

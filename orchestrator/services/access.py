@@ -36,6 +36,11 @@ class TokenError(ServiceError):
         self.code = code
 
 
+class Forbidden(ServiceError):
+    status_code = 403
+    code = "FORBIDDEN"
+
+
 class TooManyAttempts(ServiceError):
     status_code = 429
     code = "TOO_MANY_ATTEMPTS"
@@ -51,6 +56,24 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return self.role == ApiApplication.ROLE_ADMIN
+
+
+def authorize(principal: Principal | None, *, worker_allowed: bool) -> None:
+    """The API's one role rule, for every view and the execution stream.
+
+    Any authenticated caller may use what workers need (`worker_allowed`); everything else needs
+    the ADMIN role (an ADMIN application, or a staff user). With BATON_AUTH off everyone may.
+
+    Raises:
+        TokenError: nobody authenticated (401).
+        Forbidden: the caller's role may not (403).
+    """
+    if not baton.AUTH:
+        return
+    if principal is None:
+        raise TokenError("INVALID_TOKEN", "Authentication required: send X-Authorization")
+    if not (principal.is_admin or worker_allowed):
+        raise Forbidden("This application's role does not allow this API")
 
 
 def hash_secret(secret: str) -> str:

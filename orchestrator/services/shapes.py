@@ -1,6 +1,7 @@
 """Conductor JSON shapes for rows: Task, Workflow, definitions, summaries.
 
 Times are epoch milliseconds (WorkflowSummary uses ISO strings), field names as the SDK reads them.
+Below the API and the websocket consumers, which both send these shapes.
 """
 
 from __future__ import annotations

@@ -1,0 +1,113 @@
+"""Who may call what: every URL pattern of the site, classified. A pattern missing here fails the test.
+
+Keys are the pattern's route as Django's resolver spells it, from the site root. Admin pages of a
+registered model appear once, with `admin/<model>/` standing for `admin/<app>/<model>/`. Each API
+entry gives the access rule and, per method, the status an allowed caller gets for the dummy
+request the test sends (path values `nope` / `1`, body `{}`): mostly 400 or 404, which proves the
+request got past authentication into the view, and that junk input is not a 500.
+"""
+
+from __future__ import annotations
+
+# -- access rules -----------------------------------------------------------------------------
+PUBLIC = "public"  # no authentication at all (the token exchange)
+WORKER = "worker"  # any authenticated caller: what workers need (views marked worker_allowed)
+ADMIN = "admin"  # the ADMIN role: ADMIN applications and staff users
+PAGE = "page"  # a login_required page: any logged-in user; tokens do not log in
+SITE = "admin-site"  # the Django admin: staff sessions only
+SITE_LOGIN = "admin-login"  # the admin's login page: open; a staff session is sent on
+SITE_LOGOUT = "admin-logout"  # POST only (Django 5): GET is 405 for staff, others go to the index
+STREAM = "stream"  # a websocket: the rule of GET /api/workflow/{id}
+
+
+API: dict[str, tuple[str, dict[str, int]]] = {
+    "api/token": (PUBLIC, {"POST": 400}),
+    "api/token/userInfo": (WORKER, {"GET": 200}),
+    # metadata
+    "api/metadata/workflow": (ADMIN, {"GET": 200, "POST": 400, "PUT": 400}),
+    "api/metadata/workflow/validate": (ADMIN, {"POST": 400}),
+    "api/metadata/workflow/names-and-versions": (ADMIN, {"GET": 200}),
+    "api/metadata/workflow/<str:name>": (ADMIN, {"GET": 404}),
+    "api/metadata/workflow/<str:name>/<int:version>": (ADMIN, {"DELETE": 404}),
+    "api/metadata/taskdefs": (ADMIN, {"GET": 200, "POST": 400, "PUT": 400}),
+    "api/metadata/taskdefs/<str:name>": (ADMIN, {"GET": 404, "DELETE": 404}),
+    # Definition tags (added on the compat branch): ADMIN like the other metadata endpoints.
+    # Statuses as read from that branch's views (`{}` is not a tag list): confirm at merge.
+    "api/metadata/workflow/<str:name>/tags": (ADMIN, {"GET": 404, "PUT": 400, "POST": 400, "DELETE": 400}),
+    "api/metadata/task/<str:name>/tags": (ADMIN, {"GET": 404, "PUT": 400, "POST": 400, "DELETE": 400}),
+    # workflows
+    "api/workflow": (ADMIN, {"POST": 400}),
+    "api/workflow/decide/<str:workflow_id>": (ADMIN, {"PUT": 404}),
+    "api/workflow/execute/<str:name>/<int:version>": (ADMIN, {"POST": 404}),
+    "api/workflow/search": (ADMIN, {"GET": 200}),
+    "api/workflow/test": (ADMIN, {"POST": 400}),
+    "api/workflow/bulk/pause": (ADMIN, {"PUT": 400}),
+    "api/workflow/bulk/resume": (ADMIN, {"PUT": 400}),
+    "api/workflow/bulk/terminate": (ADMIN, {"POST": 400}),
+    "api/workflow/bulk/restart": (ADMIN, {"POST": 400}),
+    "api/workflow/bulk/retry": (ADMIN, {"POST": 400}),
+    "api/workflow/running/<str:name>": (ADMIN, {"GET": 200}),
+    "api/workflow/<str:name>/correlated": (ADMIN, {"POST": 400}),
+    "api/workflow/<str:name>/correlated/<str:correlation_id>": (ADMIN, {"GET": 200}),
+    "api/workflow/<str:key>": (ADMIN, {"GET": 404, "POST": 404, "DELETE": 404}),
+    "api/workflow/<str:workflow_id>/status": (ADMIN, {"GET": 404}),
+    "api/workflow/<str:workflow_id>/pause": (ADMIN, {"PUT": 404}),
+    "api/workflow/<str:workflow_id>/resume": (ADMIN, {"PUT": 404}),
+    "api/workflow/<str:workflow_id>/remove": (ADMIN, {"DELETE": 404}),
+    "api/workflow/<str:workflow_id>/restart": (ADMIN, {"POST": 404}),
+    "api/workflow/<str:workflow_id>/retry": (ADMIN, {"POST": 404}),
+    "api/workflow/<str:workflow_id>/rerun": (ADMIN, {"POST": 404}),
+    "api/workflow/<str:workflow_id>/skiptask/<str:ref>": (ADMIN, {"PUT": 404}),
+    # tasks
+    "api/tasks": (WORKER, {"POST": 400}),
+    "api/tasks/update-v2": (WORKER, {"POST": 400}),
+    "api/tasks/poll/batch/<str:task_type>": (WORKER, {"GET": 200}),
+    "api/tasks/poll/<str:task_type>": (WORKER, {"GET": 204}),
+    "api/tasks/search": (ADMIN, {"GET": 200}),
+    "api/tasks/queue/sizes": (WORKER, {"GET": 400}),
+    "api/tasks/queue/all": (ADMIN, {"GET": 200}),
+    "api/tasks/queue/polldata": (WORKER, {"GET": 400}),
+    "api/tasks/<str:task_id>": (WORKER, {"GET": 404}),
+    "api/tasks/<str:task_id>/log": (WORKER, {"GET": 200, "POST": 404}),
+    "api/tasks/<str:workflow_id>/<str:status>/signal": (ADMIN, {"POST": 400}),  # status `nope`
+    "api/tasks/<str:workflow_id>/<str:status>/signal/sync": (ADMIN, {"POST": 400}),
+    "api/tasks/<str:workflow_id>/<str:ref>/<str:status>": (ADMIN, {"POST": 404}),
+    "api/tasks/<str:workflow_id>/<str:ref>/<str:status>/sync": (ADMIN, {"POST": 404}),
+    # The compat branch's last /api pattern: Conductor's JSON 404 for any other path, unauthenticated.
+    "api/^(?P<path>.*)$": (PUBLIC, {"GET": 404, "POST": 404, "PUT": 404, "DELETE": 404}),
+}
+
+PAGES: dict[str, str] = {
+    "": PAGE,
+    "editor/": PAGE,
+    "editor/<str:name>/": PAGE,
+}
+
+ADMIN_SITE: dict[str, str] = {
+    "admin/": SITE,
+    "admin/login/": SITE_LOGIN,
+    "admin/logout/": SITE_LOGOUT,
+    "admin/password_change/": SITE,
+    "admin/password_change/done/": SITE,
+    "admin/autocomplete/": SITE,
+    "admin/jsi18n/": SITE,
+    "admin/r/<path:content_type_id>/<path:object_id>/": SITE,
+    "admin/<app_label>/": SITE,
+    "admin/(?P<url>.*)$": SITE,
+    "admin/<model>/": SITE,
+    "admin/<model>/add/": SITE,
+    "admin/<model>/<path:object_id>/": SITE,
+    "admin/<model>/<path:object_id>/change/": SITE,
+    "admin/<model>/<path:object_id>/delete/": SITE,
+    "admin/<model>/<path:object_id>/history/": SITE,
+    # executions.admin.WorkflowAdmin's buttons
+    "admin/<model>/<path:object_id>/terminate/": SITE,
+    "admin/<model>/<path:object_id>/pause/": SITE,
+    "admin/<model>/<path:object_id>/resume/": SITE,
+    # django.contrib.auth's UserAdmin
+    "admin/<model>/<id>/password/": SITE,
+}
+
+STREAMS: dict[str, str] = {
+    "ws/workflows/<str:workflow_id>/": STREAM,
+}

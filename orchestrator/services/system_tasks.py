@@ -63,12 +63,12 @@ def _claim(task_id: str) -> tuple[Workflow, Any, Any] | None:
 
 
 def _finish(wf: Workflow, state: Any, task: Any, status: TaskStatus, output: dict[str, Any],
-            reason: str | None = None, **changes: Any) -> None:
+            reason: str | None = None, notes: Any = (), **changes: Any) -> None:
     now = timezone.now()
     done = replace(task, status=status, output=output, reason=reason, update_time=now,
                    end_time=now if status.is_terminal else None, **changes)
     tasks_now = [done if t.task_id == task.task_id else t for t in state.tasks]
-    decide_locked(wf, now, replace(state, tasks=tasks_now), pre_changed=[done])
+    decide_locked(wf, now, replace(state, tasks=tasks_now), pre_changed=[done], notes=notes)
 
 
 def _run_in_transaction(task_id: str) -> None:
@@ -145,8 +145,6 @@ def _start_workflow(wf: Workflow, state: Any, task: Any) -> None:
 
 
 def _publish_event(wf: Workflow, state: Any, task: Any) -> None:
-    from executions import events
-
     node = store.definition_of(wf).node(task.node_ref)
     sink = str(node.get("sink") or "")
     kind, _, queue = sink.partition(":")
@@ -157,10 +155,10 @@ def _publish_event(wf: Workflow, state: Any, task: Any) -> None:
     payload = {**task.input, "workflowInstanceId": wf.id, "workflowType": wf.name,
                "workflowVersion": wf.version, "correlationId": wf.correlation_id}
     queue_name = queue or f"{wf.name}:{task.ref}"
-    events.append(wf.id, [events.workflow_event(wf.id, wf.status, timezone.now(), published={
-        "sink": sink, "queue": queue_name, "payload": payload})])
+    published = {"sink": sink, "queue": queue_name, "payload": payload}
     status = TaskStatus.IN_PROGRESS if node.get("asyncComplete") else TaskStatus.COMPLETED
-    _finish(wf, state, task, status, {**payload, "event_produced": queue_name})
+    _finish(wf, state, task, status, {**payload, "event_produced": queue_name},
+            notes=[(wf.status, {"published": published})])
 
 
 def _run_http(task_id: str) -> None:

@@ -27,6 +27,7 @@ from .reads import (
     due_for_decision,
     failed_child_of,
     load_state,
+    lost_system_tasks,
     newest_task_id,
     newest_with_idempotency_key,
     queue_sizes,
@@ -40,6 +41,7 @@ from .reads import (
     task_state,
     task_states_of,
     tasks_of,
+    unannounced_children,
     workflow,
     workflow_exists,
     workflow_status,
@@ -47,9 +49,10 @@ from .reads import (
 
 __all__ = [
     "STATE_COLUMNS", "TASK_DEF_FIELDS", "History", "TaskDefs", "definition_of", "due_for_decision",
-    "failed_child_of", "forget_task_defs", "lease_deadline", "load_state", "newest_task_id",
+    "failed_child_of", "forget_task_defs", "lease_deadline", "load_state", "lost_system_tasks", "newest_task_id",
     "newest_with_idempotency_key", "queue_sizes", "row_values", "running_in_queue", "snapshot_for",
     "started_in_queue_since", "task", "task_def_defaults", "task_definition", "task_exists", "task_logs",
     "task_refs_of", "task_running_child", "task_state", "task_states_of", "tasks_of", "to_state",
+    "unannounced_children",
     "workflow", "workflow_exists", "workflow_status",
 ]

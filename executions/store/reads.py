@@ -116,6 +116,25 @@ def due_for_decision(now: datetime, batch: int) -> set[str]:
     return due
 
 
+def lost_system_tasks(stale: datetime, task_types: Sequence[str], batch: int) -> list[str]:
+    """Async system tasks still SCHEDULED since before `stale` (their message may be lost)."""
+    waiting = Task.objects.filter(status=TaskStatus.SCHEDULED.value, queue__isnull=True,
+                                  task_type__in=list(task_types), available_at__lte=stale)
+    return list(waiting.values_list("id", flat=True)[:batch])
+
+
+def unannounced_children(stale: datetime, batch: int) -> list[str]:
+    """Children that ended before `stale` while their parent's SUB_WORKFLOW task still waits."""
+    children = Workflow.objects.filter(
+        status__in=["COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED"], parent_workflow_task_id__isnull=False,
+        update_time__lte=stale,
+    )
+    parents = Task.objects.filter(
+        task_type="SUB_WORKFLOW", status=TaskStatus.IN_PROGRESS.value, sub_workflow_id__in=children.values("id")
+    )
+    return [c for c in parents.values_list("sub_workflow_id", flat=True)[:batch] if c is not None]
+
+
 # -- tasks ------------------------------------------------------------------------------------
 
 

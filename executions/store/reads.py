@@ -96,7 +96,7 @@ def workflow_exists(workflow_id: str) -> bool:
     return Workflow.objects.filter(pk=workflow_id).exists()
 
 
-def newest_with_idempotency_key(name: str, key: str) -> dict[str, Any] | None:
+def newest_with_idempotency_key(name: str, key: str) -> Mapping[str, Any] | None:
     """`{id, status}` of the newest execution of `name` started with this idempotency key."""
     rows = Workflow.objects.filter(name=name, idempotency_key=key).order_by("-create_time")
     return rows.values("id", "status").first()
@@ -194,7 +194,7 @@ def queue_sizes(queues: list[str]) -> dict[str, int]:
     sizes = {q: 0 for q in queues}
     rows = Task.objects.filter(queue__in=queues, status=TaskStatus.SCHEDULED.value)
     for entry in rows.values("queue").annotate(n=Count("id")):
-        sizes[entry["queue"]] = entry["n"]
+        sizes[str(entry["queue"])] = entry["n"]
     return sizes
 
 

@@ -118,5 +118,7 @@ class RecordFailureWorkflow:
     started: str
 
 
-Command = (Start | Decide | ReportResult | Claim | AppendLog | Terminate | Pause | Resume | Remove | Operate
-           | ReopenParentTask | RecordFailureWorkflow)
+# Commands that change one workflow under its lock, and the ones that take no workflow lock.
+WorkflowCommand = (Start | Decide | ReportResult | Terminate | Pause | Resume | Remove | Operate
+                   | ReopenParentTask | RecordFailureWorkflow)
+Command = WorkflowCommand | Claim | AppendLog

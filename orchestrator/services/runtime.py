@@ -56,6 +56,7 @@ from .commands import (
     Resume,
     Start,
     Terminate,
+    WorkflowCommand,
 )
 from .errors import Conflict, NotFound
 
@@ -148,7 +149,7 @@ def decide(workflow_id: str) -> Outcome:
 # -- commands → changes -----------------------------------------------------------------------
 
 
-def _change(command: Command, now: datetime) -> tuple[Workflow, Change, TaskState | None]:
+def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, TaskState | None]:
     """Lock the workflow a command concerns and say what it changes. The one dispatch on
     commands: a new kind of state change (human decision, schedule fire) is a case here."""
     if isinstance(command, Start):

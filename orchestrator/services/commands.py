@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from executions.models import Workflow
 from orchestrator.engine.model import WorkflowState
 from orchestrator.engine.operations import Plan
 from orchestrator.engine.results import TaskResult
+
+if TYPE_CHECKING:
+    from executions.models import Workflow
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class Remove:
     workflow_id: str
 
 
-Planner = Callable[[Workflow, WorkflowState], tuple[Plan, Mapping[str, Any]]]
+Planner = Callable[["Workflow", WorkflowState], tuple[Plan, Mapping[str, Any]]]
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,11 @@ the workflow lock (`commands.Operate`), which applies the plan and decides."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from executions import store
-from executions.models import Workflow
 from orchestrator.engine import operations
 from orchestrator.engine.model import WorkflowState
 from orchestrator.models import WorkflowDef
@@ -18,6 +17,9 @@ from . import runtime
 from .commands import Operate, ReopenParentTask
 from .errors import NotFound
 from .runtime import new_id
+
+if TYPE_CHECKING:
+    from executions.models import Workflow
 
 NO_COLUMNS: Mapping[str, Any] = {}
 

@@ -25,13 +25,12 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from executions import doorbell, events
-from executions.models import Task, Workflow
 from executions.store import claims, reads, writes
 from executions.store.definitions import TaskDefs, definition_of
 from orchestrator.engine import operations
@@ -59,6 +58,9 @@ from .commands import (
     WorkflowCommand,
 )
 from .errors import Conflict, NotFound
+
+if TYPE_CHECKING:
+    from executions.models import Task, Workflow
 
 NOTHING = Outcome()
 Note = tuple[str, Mapping[str, Any]]  # a workflow event: (status, extra payload)

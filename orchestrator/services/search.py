@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from executions.models import Task, Workflow
+from typing import TYPE_CHECKING
+
 from executions.store import search as store_search
 
 from .errors import InvalidInput
+
+if TYPE_CHECKING:
+    from executions.models import Task, Workflow
 
 MAX_PAGE = store_search.MAX_PAGE
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.utils import timezone
 
 from executions import store
-from executions.models import Task, TaskLog
 from orchestrator.engine.model import TaskState
 from orchestrator.engine.results import TaskResult
 from orchestrator.systemtasks import registry
@@ -22,6 +21,9 @@ from orchestrator.systemtasks import registry
 from . import runtime
 from .commands import AppendLog, Claim, ReportResult
 from .errors import NotFound
+
+if TYPE_CHECKING:
+    from executions.models import Task, TaskLog
 
 
 def claim(queue: str, worker_id: str | None, count: int, domain: str | None = None) -> list[Task]:

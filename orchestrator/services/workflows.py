@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from executions import store
-from executions.models import Task, Workflow
 from orchestrator.engine.status import WorkflowStatus
 from orchestrator.models import WorkflowDef
 
@@ -18,6 +17,9 @@ from . import definitions, runtime
 from .commands import Pause, RecordFailureWorkflow, Remove, Resume, Start, Terminate
 from .errors import Conflict, InvalidInput, NotFound
 from .runtime import new_id
+
+if TYPE_CHECKING:
+    from executions.models import Task, Workflow
 
 
 @dataclass

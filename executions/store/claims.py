@@ -7,6 +7,12 @@ hop gains no statement. SQLite has no SKIP LOCKED and no row locks: its IMMEDIAT
 already serialises writers, and the events are one more INSERT there.
 
 Only the runtime imports this module (an import-linter contract).
+
+A caveat of taking no workflow lock: a claim's event and a decider's event of the same
+workflow may commit out of id order (each takes its id at INSERT). A reader that resumes
+strictly after the highest id it saw can then miss the lower one if it read between the two
+commits. The log itself is complete; a reader that must see every row re-reads a short
+trailing window (by `created`) and skips ids it already sent.
 """
 
 from __future__ import annotations

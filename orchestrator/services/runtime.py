@@ -187,6 +187,8 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
         case RecordFailureWorkflow():
             output = {**(row.output or {}), "conductor.failure_workflow": command.started}
             return row, Change(workflow={"output": output}, decide=False), None
+        # Coming: HumanDecision (a HUMAN task's form result: like ReportResult, plus who decided,
+        # as a note) and ScheduleFire (a Start whose values name the schedule and fire time).
     raise TypeError(f"not a command: {command!r}")  # pragma: no cover - a new command without a case
 
 

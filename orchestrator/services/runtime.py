@@ -22,7 +22,7 @@ decision while holding its workflow lock; SKIP LOCKED keeps that from waiting on
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -116,7 +116,9 @@ def execute(command: Command) -> Done:
         if command.claim_next and final.is_terminal and registry.is_worker_type(final.task_type):
             # The next task is most often of the same workflow, whose row is already at hand.
             worker = command.result.worker_id or final.worker_id
-            claimed = _claim(Claim(final.def_name, worker, 1, final.domain), now, known=row)
+            # Its doorbell already rings for the result's events; once is enough.
+            rung = {row.id} if change.tasks else set()
+            claimed = _claim(Claim(final.def_name, worker, 1, final.domain), now, known=row, rung=rung)
         return Done(row.id, outcome, final, claimed)
 
 
@@ -303,7 +305,8 @@ def _decide(row: Workflow, now: datetime, state: WorkflowState | None, pre: tupl
 # -- claims -----------------------------------------------------------------------------------
 
 
-def _claim(command: Claim, now: datetime, known: Workflow | None = None) -> list[Task]:
+def _claim(command: Claim, now: datetime, known: Workflow | None = None,
+           rung: Container[str] = ()) -> list[Task]:
     """concurrentExecLimit and rateLimitPerFrequency of the queue's TaskDef cap how many a poll
     takes; the rest stay queued for a later poll."""
     count = command.count
@@ -318,7 +321,8 @@ def _claim(command: Claim, now: datetime, known: Workflow | None = None) -> list
         return []
     rows = claims.claim(command.queue, command.worker_id, count, command.domain, now, known)
     for workflow_id in dict.fromkeys(r.workflow_id for r in rows):
-        doorbell.ring_on_commit(workflow_id)
+        if workflow_id not in rung:
+            doorbell.ring_on_commit(workflow_id)
     return rows
 
 

@@ -58,11 +58,14 @@ def test_the_sqlite_claim_records_the_same_event(start) -> None:  # type: ignore
 
 
 @pytest.mark.django_db
-def test_a_task_s_events_read_scheduled_in_progress_completed_and_update_v2_records_its_claim(start) -> None:  # type: ignore[no-untyped-def]
+def test_a_task_s_events_read_scheduled_in_progress_completed_and_update_v2_records_its_claim(
+        start, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     wf_id = start(DOC)
     first = tasks.claim("db_ev_t", "w1", 1)[0]
-    _, following = tasks.update_and_claim_next(first.id, TaskResult(status=TaskStatus.COMPLETED, worker_id="w1"))
+    with django_capture_on_commit_callbacks() as callbacks:
+        _, following = tasks.update_and_claim_next(first.id, TaskResult(status=TaskStatus.COMPLETED, worker_id="w1"))
     assert following is not None
+    assert len(callbacks) == 1  # one doorbell for the result and the claim of the same workflow
     assert [e.payload["status"] for e in task_events(first.id)] == ["SCHEDULED", "IN_PROGRESS", "COMPLETED"]
     assert [e.payload["status"] for e in task_events(following.id)] == ["SCHEDULED", "IN_PROGRESS"]
     assert task_events(following.id)[-1].payload["workerId"] == "w1"

@@ -272,8 +272,11 @@ def _commit(row: Workflow, change: Change, now: datetime) -> Outcome:
         writes.save(row, outcome, now, extra_changed=change.tasks, focused=change.focused)
     else:
         writes.update_tasks(change.tasks)
+    by_task: dict[str, list[str]] = {}
     for task_id, text in change.logs:
-        writes.append_logs(task_id, [text], now)
+        by_task.setdefault(task_id, []).append(text)
+    for task_id, texts in by_task.items():
+        writes.append_logs(task_id, texts, now)  # one INSERT per task, as before
     rows = [events.workflow_event(row.id, status, now, **extra) for status, extra in change.notes]
     rows += events.outcome_events(row.id, outcome or NOTHING, now, extra=change.tasks)
     writes.append_events(rows)

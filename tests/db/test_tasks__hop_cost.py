@@ -45,3 +45,12 @@ def test_an_update_v2_hop_costs_what_it_did_before_claims_had_events(start) -> N
         done, following = tasks.update_and_claim_next(first.id, TaskResult(status=TaskStatus.COMPLETED, worker_id="w1"))
     assert done.status == TaskStatus.COMPLETED and following is not None and following.ref == "b"
     assert len(_statements(ctx)) == HOP_STATEMENTS, "\n".join(_statements(ctx))
+
+
+def test_logs_posted_with_a_result_are_one_insert(start) -> None:  # type: ignore[no-untyped-def]
+    start(DOC)
+    first = tasks.claim("db_hop_t", "w1", 1)[0]
+    logs = [{"log": f"line {i}"} for i in range(5)]
+    with CaptureQueriesContext(connection) as ctx:
+        tasks.update_and_claim_next(first.id, TaskResult(status=TaskStatus.COMPLETED, worker_id="w1"), logs)
+    assert len(_statements(ctx)) == HOP_STATEMENTS + 1

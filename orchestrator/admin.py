@@ -177,8 +177,8 @@ class TaskDefAdmin(DefinitionColumns, admin.ModelAdmin):
         return self.fieldsets
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        return {"definition": {"name": "", "retryCount": 3, "retryLogic": "FIXED", "retryDelaySeconds": 60,
-                               "timeoutSeconds": 0, "responseTimeoutSeconds": 3600}}
+        shown = ("retryCount", "retryLogic", "retryDelaySeconds", "timeoutSeconds", "responseTimeoutSeconds")
+        return {"definition": {"name": "", **{k: definitions.TASK_DEF_DEFAULTS[k] for k in shown}}}
 
     @admin.display(description="retries")
     def retries(self, obj: TaskDef) -> str:

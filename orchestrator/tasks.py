@@ -9,9 +9,8 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from executions.models import Task, Workflow
+from executions import store
 from orchestrator.conf import baton
-from orchestrator.engine.status import TaskStatus
 from orchestrator.services import runtime, system_tasks, workflows
 from orchestrator.services.errors import NotFound, ServiceError
 from orchestrator.systemtasks import registry
@@ -54,16 +53,7 @@ def terminate_child(child_id: str, reason: str) -> None:
 def sweep() -> int:
     """Re-decide every workflow whose timer is due or whose worker lease has expired."""
     now = timezone.now()
-    batch = baton.SWEEP_BATCH
-    due = set(
-        Workflow.objects.filter(status__in=["RUNNING", "PAUSED"], next_check_at__lte=now)
-        .order_by("next_check_at")
-        .values_list("id", flat=True)[:batch]
-    )
-    due.update(
-        Task.objects.filter(status=TaskStatus.IN_PROGRESS.value, lease_deadline__lte=now)
-        .values_list("workflow_id", flat=True)[:batch]
-    )
+    due = store.due_for_decision(now, baton.SWEEP_BATCH)
     for workflow_id in due:
         try:
             runtime.decide(workflow_id)
@@ -78,19 +68,7 @@ def sweep() -> int:
 def _resend_lost_messages(now: datetime) -> None:
     """Async system tasks still SCHEDULED, and finished children whose parent task still waits."""
     stale = now - timedelta(seconds=max(10, 2 * baton.SWEEP_INTERVAL_SECONDS))
-    waiting = Task.objects.filter(
-        status=TaskStatus.SCHEDULED.value, queue__isnull=True, task_type__in=registry.names_where(registry.is_async),
-        available_at__lte=stale,
-    ).values_list("id", flat=True)[: baton.SWEEP_BATCH]
-    for task_id in waiting:
+    for task_id in store.lost_system_tasks(stale, registry.names_where(registry.is_async), baton.SWEEP_BATCH):
         run_system_task.delay(task_id)
-    children = Workflow.objects.filter(
-        status__in=["COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED"], parent_workflow_task_id__isnull=False,
-        update_time__lte=stale,
-    )
-    parents = Task.objects.filter(
-        task_type__in=registry.names_where(registry.starts_child), status=TaskStatus.IN_PROGRESS.value,
-        sub_workflow_id__in=children.values("id"),
-    ).values_list("sub_workflow_id", flat=True)[: baton.SWEEP_BATCH]
-    for child_id in parents:
+    for child_id in store.unannounced_children(stale, baton.SWEEP_BATCH):
         notify_parent.delay(child_id)

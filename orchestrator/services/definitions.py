@@ -16,21 +16,11 @@ from orchestrator.systemtasks.registry import REGISTRY
 from . import tags
 from .errors import Conflict, InvalidInput, NotFound, WorkflowDefNotFound
 
-TASK_DEF_DEFAULTS: dict[str, Any] = {
-    "retryCount": 3,
-    "retryLogic": "FIXED",
-    "retryDelaySeconds": 60,
-    "timeoutSeconds": 0,
-    "timeoutPolicy": "TIME_OUT_WF",
-    "responseTimeoutSeconds": 3600,
-    "inputKeys": [],
-    "outputKeys": [],
-    "inputTemplate": {},
-    "rateLimitPerFrequency": 0,
-    "rateLimitFrequencyInSeconds": 1,
-    "backoffScaleFactor": 1,
-    "concurrentExecLimit": 0,
-}
+# The fields a saved TaskDef is completed with; their values are TaskDefinition's defaults.
+_DEFAULTED = ("retryCount", "retryLogic", "retryDelaySeconds", "timeoutSeconds", "timeoutPolicy",
+              "responseTimeoutSeconds", "inputTemplate", "rateLimitPerFrequency", "rateLimitFrequencyInSeconds",
+              "backoffScaleFactor", "concurrentExecLimit")
+TASK_DEF_DEFAULTS: dict[str, Any] = {**store.task_def_defaults(_DEFAULTED), "inputKeys": [], "outputKeys": []}
 
 
 class ValidationFailed(InvalidInput):

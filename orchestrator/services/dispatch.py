@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from executions.models import Workflow
 from orchestrator.conf import baton
 from orchestrator.engine.model import Outcome
 from orchestrator.engine.status import TaskStatus
 from orchestrator.systemtasks import registry
+
+if TYPE_CHECKING:
+    from executions.models import Workflow
 
 log = logging.getLogger(__name__)
 

@@ -7,13 +7,15 @@ Below the API and the websocket consumers, which both send these shapes.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from executions import store
-from executions.models import Task, TaskLog, Workflow
 from orchestrator.engine.timing import to_ms
 from orchestrator.models import TaskDef, WorkflowDef
 from orchestrator.systemtasks.registry import wire_task_type
+
+if TYPE_CHECKING:  # rows are read, never queried, here
+    from executions.models import Task, TaskLog, Workflow
 
 
 def _ms(moment: datetime | None) -> int:

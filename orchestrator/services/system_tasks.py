@@ -10,7 +10,7 @@ a worker's. A lost message only delays: the sweeper re-sends tasks left SCHEDULE
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -58,7 +58,11 @@ def run(task_id: str) -> None:
 
 
 class _Port:
-    """`systemtasks.ports.Port` over the services, for one run."""
+    """`systemtasks.ports.Port` over the services, for one run. Events it publishes are kept as
+    notes, recorded by the runtime with the task's result in the same transaction."""
+
+    def __init__(self) -> None:
+        self.notes: list[tuple[str, Mapping[str, Any]]] = []
 
     def start_workflow(self, request: WorkflowStart) -> str:
         start = workflows.StartRequest(
@@ -83,11 +87,7 @@ class _Port:
         return depth
 
     def publish_event(self, workflow: WorkflowFacts, sink: str, queue: str, payload: Mapping[str, JSON]) -> None:
-        from executions import events
-
-        wid = workflow.workflow_id
-        events.append(wid, [events.workflow_event(wid, workflow.status, timezone.now(), published={
-            "sink": sink, "queue": queue, "payload": dict(payload)})])
+        self.notes.append((workflow.status, {"published": {"sink": sink, "queue": queue, "payload": dict(payload)}}))
 
     def http_policy(self) -> HttpPolicy:
         return HttpPolicy(allowed_hosts=frozenset(getattr(settings, "BATON_HTTP_ALLOWED_HOSTS", ())))
@@ -116,7 +116,8 @@ def _job(wf: Workflow, task: TaskState) -> Job:
     return Job(task=task, node=store.definition_of(wf).node(task.node_ref), workflow=facts)
 
 
-def _record(wf: Workflow, state: WorkflowState, task: TaskState, effect: Effect) -> None:
+def _record(wf: Workflow, state: WorkflowState, task: TaskState, effect: Effect,
+            notes: Iterable[tuple[str, Mapping[str, Any]]] = ()) -> None:
     now = timezone.now()
     changes: dict[str, Any] = {}
     if effect.sub_workflow_id is not None:
@@ -124,7 +125,7 @@ def _record(wf: Workflow, state: WorkflowState, task: TaskState, effect: Effect)
     done = replace(task, status=effect.status, output=dict(effect.output), reason=effect.reason, update_time=now,
                    end_time=now if effect.status.is_terminal else None, **changes)
     tasks_now = [done if t.task_id == task.task_id else t for t in state.tasks]
-    decide_locked(wf, now, replace(state, tasks=tasks_now), pre_changed=[done])
+    decide_locked(wf, now, replace(state, tasks=tasks_now), pre_changed=[done], notes=notes)
 
 
 def _run_in_transaction(task_id: str, handler: AsyncSystemTask) -> None:
@@ -133,7 +134,9 @@ def _run_in_transaction(task_id: str, handler: AsyncSystemTask) -> None:
         if claimed is None:
             return
         wf, state, task = claimed
-        _record(wf, state, task, handler.execute(_job(wf, task), _Port()))
+        port = _Port()
+        effect = handler.execute(_job(wf, task), port)
+        _record(wf, state, task, effect, port.notes)
 
 
 def _run_after_claim(task_id: str, handler: AsyncSystemTask) -> None:

@@ -1,24 +1,25 @@
-"""Starting and controlling workflow executions."""
+"""Starting and controlling workflow executions: each control is a runtime command."""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from executions import events, store
-from executions.models import Task, Workflow
-from orchestrator.engine.evaluator import end_workflow
+from executions import store
 from orchestrator.engine.status import WorkflowStatus
 from orchestrator.models import WorkflowDef
-from orchestrator.wiring import engine_env
 
-from . import definitions
+from . import definitions, runtime
+from .commands import Pause, RecordFailureWorkflow, Remove, Resume, Start, Terminate
 from .errors import Conflict, InvalidInput, NotFound, WorkflowDefNotFound, WorkflowNotFound
-from .runtime import decide_locked, lock_workflow, new_id
+from .runtime import new_id
+
+if TYPE_CHECKING:
+    from executions.models import Task, Workflow
 
 
 @dataclass
@@ -63,33 +64,32 @@ def start(req: StartRequest) -> str:
         wf_input = copy.deepcopy(req.input or {})
         for key, value in (doc.get("inputTemplate") or {}).items():
             wf_input.setdefault(key, copy.deepcopy(value))
-        row = Workflow.objects.create(
-            id=new_id(),
-            name=doc["name"],
-            version=doc.get("version") or 1,
-            snapshot=store.snapshot_for(doc),
-            status=WorkflowStatus.RUNNING.value,
-            input=wf_input,
-            variables=copy.deepcopy(doc.get("variables") or {}),
-            correlation_id=req.correlation_id,
-            priority=req.priority,
-            task_to_domain=req.task_to_domain or {},
-            idempotency_key=req.idempotency_key,
-            created_by=req.created_by,
-            parent_workflow_id=req.parent_workflow_id,
-            parent_workflow_task_id=req.parent_workflow_task_id,
-            create_time=now,
-            update_time=now,
-        )
-        # The first decision's own events ring the doorbell once for both.
-        events.append(row.id, [events.workflow_event(row.id, "RUNNING", now, started=True)], ring=False)
-        decide_locked(row, now)
-    return row.id
+        values = {
+            "id": new_id(),
+            "name": doc["name"],
+            "version": doc.get("version") or 1,
+            "snapshot": store.snapshot_for(doc),
+            "status": WorkflowStatus.RUNNING.value,
+            "input": wf_input,
+            "variables": copy.deepcopy(doc.get("variables") or {}),
+            "correlation_id": req.correlation_id,
+            "priority": req.priority,
+            "task_to_domain": req.task_to_domain or {},
+            "idempotency_key": req.idempotency_key,
+            "created_by": req.created_by,
+            "parent_workflow_id": req.parent_workflow_id,
+            "parent_workflow_task_id": req.parent_workflow_task_id,
+            "create_time": now,
+            "update_time": now,
+        }
+        done = runtime.execute(Start(values, now))
+    assert done.workflow_id is not None
+    return done.workflow_id
 
 
 def _idempotent_existing(name: str, req: StartRequest) -> str | None:
-    rows = Workflow.objects.filter(name=name, idempotency_key=req.idempotency_key).order_by("-create_time")
-    existing = rows.values("id", "status").first()
+    assert req.idempotency_key is not None
+    existing = store.newest_with_idempotency_key(name, req.idempotency_key)
     if existing is None:
         return None
     strategy = (req.idempotency_strategy or "FAIL").upper()
@@ -101,72 +101,37 @@ def _idempotent_existing(name: str, req: StartRequest) -> str | None:
 
 
 def get(workflow_id: str) -> Workflow:
-    row = Workflow.objects.select_related("snapshot").filter(pk=workflow_id).first()
+    row = store.workflow(workflow_id)
     if row is None:
         raise WorkflowNotFound(workflow_id, reading=True)
     return row
 
 
 def tasks_of(workflow_id: str) -> list[Task]:
-    return list(Task.objects.filter(workflow_id=workflow_id).order_by("seq"))
+    return store.tasks_of(workflow_id)
 
 
 def terminate(workflow_id: str, reason: str | None, trigger_failure_workflow: bool = False) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        row = lock_workflow(workflow_id)
-        status = WorkflowStatus(row.status)
-        if status == WorkflowStatus.COMPLETED:
-            raise Conflict(f"Workflow {workflow_id} is COMPLETED and cannot be terminated")
-        if status.is_terminal:
-            return
-        state = store.load_state(row)
-        outcome = end_workflow(
-            store.definition_of(row), state, engine_env(now, new_id, store.History(row.id), store.TaskDefs()),
-            WorkflowStatus.TERMINATED, reason or None, trigger_failure_workflow,
-        )
-        store.save(row, outcome, now)
-        events.record(row.id, outcome, now)
-        from . import dispatch
-
-        dispatch.after_decide(row, outcome, now)
+    runtime.execute(Terminate(workflow_id, reason, trigger_failure_workflow))
 
 
 def pause(workflow_id: str) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        row = lock_workflow(workflow_id)
-        if WorkflowStatus(row.status).is_terminal:
-            raise Conflict(f"Workflow {workflow_id} is {row.status} and cannot be paused")
-        if row.status == WorkflowStatus.PAUSED.value:
-            return
-        Workflow.objects.filter(pk=row.pk).update(status=WorkflowStatus.PAUSED.value, update_time=now)
-        events.append(row.id, [events.workflow_event(row.id, "PAUSED", now)])
+    runtime.execute(Pause(workflow_id))
 
 
 def resume(workflow_id: str) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        row = lock_workflow(workflow_id)
-        if row.status != WorkflowStatus.PAUSED.value:
-            raise Conflict(f"Workflow {workflow_id} is {row.status}, not PAUSED")
-        row.status = WorkflowStatus.RUNNING.value
-        row.last_retried_time = now
-        Workflow.objects.filter(pk=row.pk).update(status=row.status, last_retried_time=now, update_time=now)
-        events.append(row.id, [events.workflow_event(row.id, "RUNNING", now, resumed=True)])
-        decide_locked(row, now)
+    runtime.execute(Resume(workflow_id))
 
 
 def remove(workflow_id: str) -> None:
-    deleted, _ = Workflow.objects.filter(pk=workflow_id).delete()
-    if not deleted:
-        raise WorkflowNotFound(workflow_id)
+    runtime.execute(Remove(workflow_id))
 
 
 def start_failure_workflow(workflow_id: str) -> str | None:
     """Start the failed workflow's `failureWorkflow` (once: its id is recorded in the output)."""
     with transaction.atomic():
-        row = lock_workflow(workflow_id)
+        # Held until the child's id is recorded, so two deliveries of this message start one child.
+        row = runtime.lock_workflow(workflow_id)
         output = dict(row.output or {})
         if "conductor.failure_workflow" in output:
             return None
@@ -185,11 +150,11 @@ def start_failure_workflow(workflow_id: str) -> str | None:
             **(row.input or {}), "workflowId": row.id, "reason": row.reason,
             "failureStatus": row.status, "failedWorkflow": failed,
         }
+        child: str | None
         try:
             child = start(StartRequest(name=str(name), input=payload, correlation_id=row.correlation_id))
-            output["conductor.failure_workflow"] = child
+            note = child
         except (NotFound, InvalidInput, IntegrityError) as exc:
-            output["conductor.failure_workflow"] = f"failed to start: {exc}"
-            child = None
-        Workflow.objects.filter(pk=row.pk).update(output=output)
+            note, child = f"failed to start: {exc}", None
+        runtime.execute(RecordFailureWorkflow(workflow_id, note))
         return child

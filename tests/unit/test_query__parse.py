@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator.services.query import BoolOp, Condition, QueryError, parse, parse_sort
+from executions.store.query import BoolOp, Condition, QueryError, parse, parse_sort
 
 FIELDS = frozenset({"status", "workflowType", "correlationId", "startTime", "priority"})
 

@@ -1,4 +1,4 @@
-"""Conductor's search query language, parsed into a small tree (pure; no ORM here).
+"""Conductor's search query language, parsed into a small tree (pure: no ORM, no Django).
 
     status IN (RUNNING, FAILED) AND workflowType = "orders" AND startTime > 1700000000000
     correlationId = 'abc' OR (priority >= 5 AND version != 2)

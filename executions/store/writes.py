@@ -1,0 +1,130 @@
+"""Writes of execution rows. Only `orchestrator.services.runtime` imports this module (an
+import-linter contract): every state change is one of its commands.
+
+Only rows and columns that changed are written, so the cost of a decision does not grow with
+the length of the workflow's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from orchestrator.engine.model import Outcome, TaskState
+from orchestrator.engine.operations import Plan
+
+from ..models import ExecutionEvent, Task, TaskLog, Workflow
+from .mapping import new_task_row, row_values
+
+# -- the workflow lock ------------------------------------------------------------------------
+
+
+def lock(workflow_id: str) -> Workflow | None:
+    """Lock and return the workflow row (`SELECT ... FOR UPDATE`). Must run inside atomic()."""
+    return Workflow.objects.select_for_update().filter(pk=workflow_id).first()
+
+
+def lock_of_task(task_id: str) -> Workflow | None:
+    """Lock and return the workflow row of a task, in one statement (the lock is still the
+    workflow row, never the task's)."""
+    return Workflow.objects.select_for_update(of=("self",)).filter(tasks__id=task_id).first()
+
+
+# -- workflows --------------------------------------------------------------------------------
+
+
+def create_workflow(values: Mapping[str, Any]) -> Workflow:
+    return Workflow.objects.create(**values)
+
+
+def update_workflow(row: Workflow, values: Mapping[str, Any]) -> None:
+    """Set these columns on the row object and in the database (and nothing else)."""
+    for name, value in values.items():
+        setattr(row, name, value)
+    Workflow.objects.filter(pk=row.pk).update(**values)
+
+
+def delete_execution(workflow_id: str) -> None:
+    """Delete an execution with its tasks, their logs and its event log."""
+    task_ids = list(Task.objects.filter(workflow_id=workflow_id).values_list("id", flat=True))
+    TaskLog.objects.filter(task_id__in=task_ids).delete()
+    ExecutionEvent.objects.filter(workflow_id=workflow_id).delete()
+    Workflow.objects.filter(pk=workflow_id).delete()  # its tasks go with it (CASCADE)
+
+
+# -- tasks ------------------------------------------------------------------------------------
+
+
+def insert_tasks(row: Workflow, tasks: Sequence[TaskState]) -> None:
+    Task.objects.bulk_create([new_task_row(row, t) for t in tasks])
+
+
+def update_tasks(tasks: Iterable[TaskState]) -> None:
+    for task in tasks:
+        Task.objects.filter(pk=task.task_id).update(**row_values(task))
+
+
+def apply_plan(row: Workflow, plan: Plan) -> None:
+    """The task rows of a retry, restart, rerun or skip plan (its workflow columns are the
+    caller's, through `update_workflow`)."""
+    if plan.delete:
+        Task.objects.filter(pk__in=list(plan.delete)).delete()
+    update_tasks(plan.write)
+    if plan.create:
+        insert_tasks(row, plan.create)
+
+
+def save(row: Workflow, outcome: Outcome, now: datetime, extra_changed: Iterable[TaskState] = (),
+         focused: bool = False) -> list[str]:
+    """Write an outcome. Returns the names of workflow fields that changed.
+
+    A focused decision did not see every pending task, so it may only bring the next look
+    earlier, never push a pending timer back.
+    """
+    changed = {t.task_id: t for t in extra_changed}
+    changed.update({t.task_id: t for t in outcome.changed})
+    created_ids = {t.task_id for t in outcome.created}
+    if outcome.created:
+        insert_tasks(row, [changed.get(t.task_id, t) for t in outcome.created])
+    update_tasks(t for t in changed.values() if t.task_id not in created_ids)
+    update_fields = ["update_time", "seq", "next_check_at"]
+    row.update_time = now
+    row.seq = max(row.seq, outcome.seq)
+    previous = row.next_check_at
+    row.next_check_at = outcome.next_wakeup
+    if focused and previous is not None and (outcome.next_wakeup is None or previous < outcome.next_wakeup):
+        row.next_check_at = previous
+    patch = outcome.workflow
+    if patch is not None:
+        if patch.status is not None:
+            row.status = patch.status.value
+            row.end_time = patch.end_time
+            row.reason = patch.reason
+            row.output = dict(patch.output or {})
+            update_fields += ["status", "end_time", "reason", "output"]
+        if patch.variables is not None:
+            row.variables = dict(patch.variables)
+            update_fields.append("variables")
+        if patch.failed_refs:
+            known = list(row.failed_refs or [])
+            row.failed_refs = known + [r for r in patch.failed_refs if r not in known]
+            row.failed_task_names = list(row.failed_task_names or []) + [
+                n for n in patch.failed_task_names if n not in (row.failed_task_names or [])
+            ]
+            update_fields += ["failed_refs", "failed_task_names"]
+    Workflow.objects.filter(pk=row.pk).update(**{f: getattr(row, f) for f in update_fields})
+    return update_fields
+
+
+# -- logs and events --------------------------------------------------------------------------
+
+
+def append_events(rows: list[ExecutionEvent]) -> None:
+    if rows:
+        ExecutionEvent.objects.bulk_create(rows)
+
+
+def append_logs(task_id: str, texts: Sequence[str], now: datetime) -> None:
+    if texts:
+        TaskLog.objects.bulk_create([TaskLog(task_id=task_id, log=t, created_time=now) for t in texts])

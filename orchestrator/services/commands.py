@@ -1,0 +1,126 @@
+"""The state changes the runtime knows, as small frozen values (`runtime.execute(command)`).
+
+A command says what was asked, not how to do it: the runtime takes the lock, loads, decides and
+persists. Adding a kind of state change is adding a command here and one case in
+`runtime._change` (the human decision and the schedule fire of the coming issues land there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from orchestrator.engine.model import WorkflowState
+from orchestrator.engine.operations import Plan
+from orchestrator.engine.results import TaskResult
+
+if TYPE_CHECKING:
+    from executions.models import Workflow
+
+
+@dataclass(frozen=True)
+class Start:
+    """Create an execution (its column values) and make its first decision at `now`, the
+    execution's create time."""
+
+    values: Mapping[str, Any]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Decide:
+    """Decide again now: a timer, the sweeper, a retry delay or a forced decide."""
+
+    workflow_id: str
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """A worker's or a system task's result. With `claim_next`, the same worker then claims
+    its next task of that type in the same transaction (update-v2)."""
+
+    task_id: str
+    result: TaskResult
+    logs: tuple[str, ...] = ()
+    claim_next: bool = False
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A worker polls: claim up to `count` tasks of a queue (no workflow lock)."""
+
+    queue: str
+    worker_id: str | None
+    count: int
+    domain: str | None = None
+
+
+@dataclass(frozen=True)
+class AppendLog:
+    """A log line a worker posts on its own (no workflow lock: logs are not decided on)."""
+
+    task_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Terminate:
+    workflow_id: str
+    reason: str | None = None
+    trigger_failure_workflow: bool = False
+
+
+@dataclass(frozen=True)
+class Pause:
+    workflow_id: str
+
+
+@dataclass(frozen=True)
+class Resume:
+    workflow_id: str
+
+
+@dataclass(frozen=True)
+class Remove:
+    """Delete an execution with its tasks, logs and events."""
+
+    workflow_id: str
+
+
+Planner = Callable[["Workflow", WorkflowState], tuple[Plan, Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Operate:
+    """Retry, restart, rerun or skip: `planner` (a pure `engine.operations` planner bound to its
+    arguments) runs under the lock and returns the plan plus any further workflow columns
+    (restart with the latest definition changes the snapshot)."""
+
+    workflow_id: str
+    name: str
+    planner: Planner = field(compare=False)
+
+
+@dataclass(frozen=True)
+class ReopenParentTask:
+    """After its failed child was retried in place, the parent's SUB_WORKFLOW task and the
+    parent run again; the child is announced to the parent after commit."""
+
+    workflow_id: str
+    child_id: str
+
+
+@dataclass(frozen=True)
+class RecordFailureWorkflow:
+    """Note in a failed workflow's output the failure workflow started for it (or why not)."""
+
+    workflow_id: str
+    started: str
+
+
+# Commands that change one workflow under its lock, and the ones that take no workflow lock.
+WorkflowCommand = (Start | Decide | ReportResult | Terminate | Pause | Resume | Remove | Operate
+                   | ReopenParentTask | RecordFailureWorkflow)
+Command = WorkflowCommand | Claim | AppendLog

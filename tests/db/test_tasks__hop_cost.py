@@ -1,0 +1,56 @@
+"""What one worker hop costs in SQL statements: claim, and update-v2 (complete + claim next).
+
+The claim records a "task started" event; that must not cost a statement of its own on
+PostgreSQL (it is folded into the claim statement).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from orchestrator.engine.results import TaskResult
+from orchestrator.engine.status import TaskStatus
+from orchestrator.services import tasks
+
+pytestmark = [pytest.mark.db_tier, pytest.mark.django_db]
+
+# Measured before claims recorded events (commit d84dfc6): lock the workflow by task, count the
+# other pending worker tasks, load the open ones, look up the next node, insert it, update the
+# finished task, update the workflow, append the events, claim the next task.
+HOP_STATEMENTS = 9
+
+DOC = {"name": "db_hop", "version": 1, "tasks": [
+    {"name": "db_hop_t", "taskReferenceName": "a"}, {"name": "db_hop_t", "taskReferenceName": "b"}]}
+
+
+def _statements(ctx: CaptureQueriesContext) -> list[str]:
+    # SAVEPOINTs of nested atomic() blocks are not work; count the statements that are.
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
+
+
+def test_a_claim_is_one_statement_plus_its_workflow_row(start) -> None:  # type: ignore[no-untyped-def]
+    start(DOC)
+    with CaptureQueriesContext(connection) as ctx:
+        claimed = tasks.claim("db_hop_t", "w1", 1)
+    assert [t.ref for t in claimed] == ["a"]
+    assert len(_statements(ctx)) == 2, _statements(ctx)
+
+
+def test_an_update_v2_hop_costs_what_it_did_before_claims_had_events(start) -> None:  # type: ignore[no-untyped-def]
+    start(DOC)
+    first = tasks.claim("db_hop_t", "w1", 1)[0]
+    with CaptureQueriesContext(connection) as ctx:
+        done, following = tasks.update_and_claim_next(first.id, TaskResult(status=TaskStatus.COMPLETED, worker_id="w1"))
+    assert done.status == TaskStatus.COMPLETED and following is not None and following.ref == "b"
+    assert len(_statements(ctx)) == HOP_STATEMENTS, "\n".join(_statements(ctx))
+
+
+def test_logs_posted_with_a_result_are_one_insert(start) -> None:  # type: ignore[no-untyped-def]
+    start(DOC)
+    first = tasks.claim("db_hop_t", "w1", 1)[0]
+    logs = [{"log": f"line {i}"} for i in range(5)]
+    with CaptureQueriesContext(connection) as ctx:
+        tasks.update_and_claim_next(first.id, TaskResult(status=TaskStatus.COMPLETED, worker_id="w1"), logs)
+    assert len(_statements(ctx)) == HOP_STATEMENTS + 1

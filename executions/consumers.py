@@ -4,11 +4,17 @@ The event log is the truth. A doorbell on the channel layer makes delivery immed
 layer is shared (Redis); a slow poll of the log by id covers the embedded default, where web
 and worker processes share no layer. A client that reconnects with `?after=<last event id>`
 gets exactly what it missed.
+
+Event ids are not commit order: a claim records its event without the workflow lock, so a
+claim's event may commit after a decision's event with a higher id. The stream therefore
+re-reads a short window below the highest id it sent (`SETTLE_SECONDS`) and sends what it has
+not sent yet, so such an event arrives a little late instead of never.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -18,10 +24,13 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from orchestrator.services import shapes, workflows
 from orchestrator.services.access import Forbidden, TokenError, authorize
 
-from .models import ExecutionEvent, Workflow
+from . import events as event_log
+from . import store
 
 POLL_SECONDS = 1.0
 BATCH = 500
+# Longer than any claim transaction stays open between its INSERT and its COMMIT.
+SETTLE_SECONDS = 5.0
 # The stream carries the workflow's input and output: the same rule as GET /api/workflow/{id}
 # (an ApiView without worker_allowed), checked by the same function.
 WORKER_ALLOWED = False
@@ -38,11 +47,14 @@ class WorkflowConsumer(AsyncJsonWebsocketConsumer):
         except Forbidden:
             await self.close(code=4403)
             return
-        if not await database_sync_to_async(Workflow.objects.filter(pk=self.workflow_id).exists)():
+        if not await database_sync_to_async(store.workflow_exists)(self.workflow_id):
             await self.close(code=4404)
             return
         self.group = f"workflow.{self.workflow_id}"
         self.last_id = 0
+        # Ids sent recently (id -> when read) and the floor below which nothing can still appear.
+        self.recent: dict[int, float] = {}
+        self.floor = 0
         self.lock = asyncio.Lock()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -52,6 +64,7 @@ class WorkflowConsumer(AsyncJsonWebsocketConsumer):
         else:
             snapshot, self.last_id = await database_sync_to_async(_snapshot)(self.workflow_id)
             await self.send_json({"type": "snapshot", "lastEventId": self.last_id, "workflow": snapshot})
+        self.floor = self.last_id
         await self.flush()
         self.poller = asyncio.ensure_future(self._poll())
 
@@ -72,22 +85,30 @@ class WorkflowConsumer(AsyncJsonWebsocketConsumer):
 
     async def flush(self) -> None:
         async with self.lock:
-            events = await database_sync_to_async(_events_after)(self.workflow_id, self.last_id)
-            for event in events:
+            late, new = await database_sync_to_async(_unsent)(self.workflow_id, self.floor, self.last_id, self.recent)
+            now = time.monotonic()
+            for event in late + new:
                 await self.send_json(event)
-                self.last_id = event["id"]
+                self.recent[event["id"]] = now
+                self.last_id = max(self.last_id, event["id"])
+            self._settle(now)
+
+    def _settle(self, now: float) -> None:
+        """Raise the floor past ids sent more than SETTLE_SECONDS ago: whatever a gap below them
+        was waiting for has committed by then."""
+        settled = [i for i, seen in self.recent.items() if now - seen > SETTLE_SECONDS]
+        if settled:
+            self.floor = max(self.floor, max(settled))
+            self.recent = {i: seen for i, seen in self.recent.items() if i > self.floor}
+
+
+def _unsent(workflow_id: str, floor: int, last_id: int, recent: dict[int, float]) -> tuple[list[Any], list[Any]]:
+    """Late rows in the settle window (below the newest sent id), then rows after it."""
+    late = event_log.late_between(workflow_id, floor, last_id, recent) if last_id > floor else []
+    return late, event_log.after(workflow_id, last_id, BATCH)
 
 
 def _snapshot(workflow_id: str) -> tuple[dict[str, Any] | None, int]:
-    last = ExecutionEvent.objects.filter(workflow_id=workflow_id).order_by("-id").values_list("id", flat=True).first()
+    last = event_log.last_id(workflow_id)
     row = workflows.get(workflow_id)
-    return shapes.workflow_json(row, workflows.tasks_of(workflow_id)), last or 0
-
-
-def _events_after(workflow_id: str, after: int) -> list[dict[str, Any]]:
-    rows = ExecutionEvent.objects.filter(workflow_id=workflow_id, id__gt=after).order_by("id")[:BATCH]
-    return [
-        {"type": "event", "id": r.id, "kind": r.kind, "taskId": r.task_id, "payload": r.payload,
-         "created": int(r.created.timestamp() * 1000)}
-        for r in rows
-    ]
+    return shapes.workflow_json(row, workflows.tasks_of(workflow_id)), last

@@ -12,7 +12,7 @@ so the two spellings below must agree: tests/db/test_events__claims.py compares 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -82,7 +82,20 @@ def last_id(workflow_id: str) -> int:
 
 def after(workflow_id: str, event_id: int, limit: int = BATCH) -> list[dict[str, Any]]:
     """An execution's events after `event_id`, oldest first, as the live stream sends them."""
-    rows = ExecutionEvent.objects.filter(workflow_id=workflow_id, id__gt=event_id).order_by("id")[:limit]
+    return _wire(ExecutionEvent.objects.filter(workflow_id=workflow_id, id__gt=event_id).order_by("id")[:limit])
+
+
+def late_between(workflow_id: str, low: int, high: int, seen: Collection[int]) -> list[dict[str, Any]]:
+    """Events of an execution with `low < id <= high` that are not in `seen`: rows that committed
+    after rows with higher ids had already been read (see executions/consumers.py)."""
+    ids = ExecutionEvent.objects.filter(workflow_id=workflow_id, id__gt=low, id__lte=high).values_list("id", flat=True)
+    missing = [i for i in ids if i not in seen]
+    if not missing:
+        return []
+    return _wire(ExecutionEvent.objects.filter(id__in=missing).order_by("id"))
+
+
+def _wire(rows: Iterable[ExecutionEvent]) -> list[dict[str, Any]]:
     return [
         {"type": "event", "id": r.id, "kind": r.kind, "taskId": r.task_id, "payload": r.payload,
          "created": int(r.created.timestamp() * 1000)}

@@ -128,3 +128,56 @@ def test_who_may_open_the_stream_of_a_running_workflow(role: str, origin: tuple[
 
     connected = async_to_sync(scenario)()
     assert (connected[0] if outcome is True else connected) == outcome
+
+
+def test_an_event_that_commits_after_a_newer_one_still_arrives() -> None:
+    """A claim records its event without the workflow lock, so an event can commit after one
+    with a higher id that the stream already sent: the stream must still deliver it."""
+    import threading
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from orchestrator.asgi import application
+
+    inserted, release, committed = threading.Event(), threading.Event(), threading.Event()
+    held: dict[str, int] = {}
+
+    def slow_writer(workflow_id: str) -> None:
+        try:
+            with transaction.atomic():
+                row = ExecutionEvent.objects.create(workflow_id=workflow_id, task_id="t-late", kind="task",
+                                                    payload={"status": "IN_PROGRESS"}, created=timezone.now())
+                held["id"] = row.id
+                inserted.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+            committed.set()
+
+    async def scenario() -> None:
+        token = await _token()
+        api = Api(token)
+        await api.call("POST", "metadata/workflow", DOC, overwrite="true")
+        wf_id = await api.call("POST", "workflow", {"name": "db_stream"})
+        ws = WebsocketCommunicator(application, f"/ws/workflows/{wf_id}/?token={token}", headers=[ORIGIN])
+        assert (await ws.connect(timeout=WAIT))[0]
+        assert (await ws.receive_json_from(timeout=WAIT))["type"] == "snapshot"
+
+        writer = threading.Thread(target=slow_writer, args=(wf_id,))
+        writer.start()
+        assert await database_sync_to_async(inserted.wait)(10)
+        newer = await database_sync_to_async(ExecutionEvent.objects.create)(
+            workflow_id=wf_id, task_id="t-new", kind="task", payload={"status": "COMPLETED"}, created=timezone.now())
+        assert newer.id > held["id"]
+        first = await ws.receive_json_from(timeout=WAIT)  # the fallback poll finds the committed one
+        assert first["id"] == newer.id
+        release.set()
+        assert await database_sync_to_async(committed.wait)(10)
+        late = await ws.receive_json_from(timeout=WAIT)
+        assert late["id"] == held["id"] and late["taskId"] == "t-late"
+        assert await ws.receive_nothing(timeout=1.5)  # and neither is sent twice
+        await ws.disconnect()
+        writer.join(timeout=10)
+
+    async_to_sync(scenario)()

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from orchestrator.engine.model import WorkflowState
+from orchestrator.engine.model import TaskState, WorkflowState
 from orchestrator.engine.operations import Plan
 from orchestrator.engine.results import TaskResult
 
 if TYPE_CHECKING:
     from executions.models import Workflow
+    from orchestrator.systemtasks.ports import Effect
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,23 @@ class RecordFailureWorkflow:
     started: str
 
 
+# What an async system task did: its new status, output, reason, the child it started (if
+# any) and workflow notes (e.g. the event it published). None: claimed only, its result comes
+# later as a ReportResult (types that run outside the transaction, like HTTP).
+SystemTaskStep = Callable[["Workflow", TaskState], "tuple[Effect, tuple[tuple[str, Mapping[str, Any]], ...]] | None"]
+
+
+@dataclass(frozen=True)
+class RunSystemTask:
+    """Claim a SCHEDULED async system task (SCHEDULED → IN_PROGRESS) under its workflow's lock
+    and record what `step` did, in one transaction. `step` runs under the lock, after the claim,
+    so a side effect that writes (starting a child workflow) commits with it or not at all."""
+
+    task_id: str
+    step: SystemTaskStep = field(compare=False)
+
+
 # Commands that change one workflow under its lock, and the ones that take no workflow lock.
 WorkflowCommand = (Start | Decide | ReportResult | Terminate | Pause | Resume | Remove | Operate
-                   | ReopenParentTask | RecordFailureWorkflow)
+                   | ReopenParentTask | RecordFailureWorkflow | RunSystemTask)
 Command = WorkflowCommand | Claim | AppendLog

@@ -22,10 +22,10 @@ decision while holding its workflow lock; SKIP LOCKED keeps that from waiting on
 from __future__ import annotations
 
 import uuid
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,6 +54,7 @@ from .commands import (
     ReopenParentTask,
     ReportResult,
     Resume,
+    RunSystemTask,
     Start,
     Terminate,
     WorkflowCommand,
@@ -132,20 +133,6 @@ def lock_workflow(workflow_id: str) -> Workflow:
     return row
 
 
-def decide_locked(row: Workflow, now: datetime, state: WorkflowState | None = None,
-                  pre_changed: Iterable[TaskState] = (), focused: bool = False,
-                  notes: Iterable[Note] = ()) -> Outcome:
-    """Decide a workflow whose row the caller locked with `lock_workflow` inside atomic(): the
-    async system task runners' way in, who claim and finish their task under that lock.
-
-    `state` may be given when the caller already loaded it and changed some tasks;
-    `pre_changed` are those changed tasks, persisted even if the evaluation leaves them alone
-    (e.g. while the workflow is paused).
-    """
-    change = Change(state=state, tasks=tuple(pre_changed), focused=focused, notes=tuple(notes))
-    return _commit(row, change, now)
-
-
 def decide(workflow_id: str) -> Outcome:
     """Re-decide a workflow now (sweeper, timers, forced decide)."""
     return execute(Decide(workflow_id)).outcome
@@ -163,6 +150,11 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
         return row, Change(notes=(("RUNNING", {"started": True}),)), None
     if isinstance(command, ReportResult):
         return _result(command, now)
+    if isinstance(command, RunSystemTask):
+        by_task = writes.lock_of_task(command.task_id)
+        if by_task is None:
+            raise NotFound(f"Task {command.task_id} not found")
+        return by_task, _run_system_task(by_task, command, now), None
     row = lock_workflow(command.workflow_id)
     match command:
         case Decide():
@@ -215,6 +207,24 @@ def _result(command: ReportResult, now: datetime) -> tuple[Workflow, Change, Tas
     tasks = [updated if t.task_id == task.task_id else t for t in state.tasks]
     change = Change(state=replace(state, tasks=tasks), tasks=(updated,), focused=True, logs=logs)
     return row, change, updated
+
+
+def _run_system_task(row: Workflow, command: RunSystemTask, now: datetime) -> Change:
+    state = reads.load_state(row)
+    task = next((t for t in state.tasks if t.task_id == command.task_id), None)
+    if task is None or task.status != TaskStatus.SCHEDULED or WorkflowStatus(row.status).is_terminal:
+        return Change(decide=False)  # already run (a re-sent message) or no longer wanted
+    claimed = replace(task, status=TaskStatus.IN_PROGRESS, start_time=now, update_time=now)
+    done, notes = claimed, cast(tuple[Note, ...], ())
+    stepped = command.step(row, claimed)
+    if stepped is not None:
+        effect, notes = stepped
+        finished = timezone.now()
+        done = replace(claimed, status=effect.status, output=dict(effect.output), reason=effect.reason,
+                       update_time=finished, end_time=finished if effect.status.is_terminal else None,
+                       sub_workflow_id=effect.sub_workflow_id or claimed.sub_workflow_id)
+    tasks = [done if t.task_id == done.task_id else t for t in state.tasks]
+    return Change(state=replace(state, tasks=tasks), tasks=(done,), notes=notes)
 
 
 def _terminate(row: Workflow, command: Terminate, now: datetime) -> Change:

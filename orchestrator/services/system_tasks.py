@@ -10,28 +10,26 @@ a worker's. A lost message only delays: the sweeper re-sends tasks left SCHEDULE
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from executions import store
 from executions.models import Task, Workflow
-from orchestrator.engine.model import JSON, TaskState, WorkflowState
+from orchestrator.engine.model import JSON, TaskState
 from orchestrator.engine.results import TaskResult
-from orchestrator.engine.status import TaskStatus, WorkflowStatus
+from orchestrator.engine.status import TaskStatus
 from orchestrator.systemtasks import registry
 from orchestrator.systemtasks.async_types import AsyncSystemTask
 from orchestrator.systemtasks.http_call import HttpPolicy
 from orchestrator.systemtasks.ports import Effect, Job, StartRefused, WorkflowFacts, WorkflowStart
 from orchestrator.systemtasks.sub_workflow import MAX_SUB_WORKFLOW_DEPTH
 
-from . import tasks, workflows
-from .errors import ServiceError
-from .runtime import decide_locked, lock_workflow
+from . import runtime, tasks, workflows
+from .commands import RunSystemTask
+from .errors import NotFound, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -93,21 +91,6 @@ class _Port:
         return HttpPolicy(allowed_hosts=frozenset(getattr(settings, "BATON_HTTP_ALLOWED_HOSTS", ())))
 
 
-def _claim(task_id: str) -> tuple[Workflow, WorkflowState, TaskState] | None:
-    """Lock the workflow and move the task to IN_PROGRESS. Caller is inside atomic()."""
-    workflow_id = Task.objects.filter(pk=task_id).values_list("workflow_id", flat=True).first()
-    if workflow_id is None:
-        return None
-    wf = lock_workflow(workflow_id)
-    state = store.load_state(wf)
-    task = next((t for t in state.tasks if t.task_id == task_id), None)
-    if task is None or task.status != TaskStatus.SCHEDULED or WorkflowStatus(wf.status).is_terminal:
-        return None
-    now = timezone.now()
-    claimed = replace(task, status=TaskStatus.IN_PROGRESS, start_time=now, update_time=now)
-    return wf, replace(state, tasks=[claimed if t.task_id == task_id else t for t in state.tasks]), claimed
-
-
 def _job(wf: Workflow, task: TaskState) -> Job:
     facts = WorkflowFacts(
         workflow_id=wf.id, name=wf.name, version=wf.version, status=wf.status, correlation_id=wf.correlation_id,
@@ -116,38 +99,32 @@ def _job(wf: Workflow, task: TaskState) -> Job:
     return Job(task=task, node=store.definition_of(wf).node(task.node_ref), workflow=facts)
 
 
-def _record(wf: Workflow, state: WorkflowState, task: TaskState, effect: Effect,
-            notes: Iterable[tuple[str, Mapping[str, Any]]] = ()) -> None:
-    now = timezone.now()
-    changes: dict[str, Any] = {}
-    if effect.sub_workflow_id is not None:
-        changes["sub_workflow_id"] = effect.sub_workflow_id
-    done = replace(task, status=effect.status, output=dict(effect.output), reason=effect.reason, update_time=now,
-                   end_time=now if effect.status.is_terminal else None, **changes)
-    tasks_now = [done if t.task_id == task.task_id else t for t in state.tasks]
-    decide_locked(wf, now, replace(state, tasks=tasks_now), pre_changed=[done], notes=notes)
-
-
 def _run_in_transaction(task_id: str, handler: AsyncSystemTask) -> None:
-    with transaction.atomic():
-        claimed = _claim(task_id)
-        if claimed is None:
-            return
-        wf, state, task = claimed
+    def step(wf: Workflow, task: TaskState) -> tuple[Effect, tuple[tuple[str, Mapping[str, Any]], ...]]:
         port = _Port()
         effect = handler.execute(_job(wf, task), port)
-        _record(wf, state, task, effect, port.notes)
+        return effect, tuple(port.notes)
+
+    try:
+        runtime.execute(RunSystemTask(task_id, step))
+    except NotFound:
+        pass  # removed meanwhile
 
 
 def _run_after_claim(task_id: str, handler: AsyncSystemTask) -> None:
-    with transaction.atomic():
-        claimed = _claim(task_id)
-        if claimed is None:
-            return
-        wf, state, task = claimed
-        decide_locked(wf, timezone.now(), state, pre_changed=[task])
-        job = _job(wf, task)
-    effect = handler.execute(job, _Port())
+    jobs: list[Job] = []
+
+    def claim_only(wf: Workflow, task: TaskState) -> None:
+        jobs.append(_job(wf, task))
+        return None
+
+    try:
+        runtime.execute(RunSystemTask(task_id, claim_only))
+    except NotFound:
+        return  # removed meanwhile
+    if not jobs:
+        return  # already run, or its workflow ended
+    effect = handler.execute(jobs[0], _Port())
     try:
         tasks.update(task_id, TaskResult(status=effect.status, output=dict(effect.output), reason=effect.reason))
     except ServiceError:

@@ -24,16 +24,20 @@ from .mapping import (
 )
 from .reads import (
     History,
+    any_task_ended,
     due_for_decision,
     failed_child_of,
+    in_progress_tasks,
     load_state,
     lost_system_tasks,
     newest_task_id,
     newest_with_idempotency_key,
+    parent_workflow_id,
     queue_sizes,
     running_in_queue,
     started_in_queue_since,
     task,
+    task_brief,
     task_exists,
     task_logs,
     task_refs_of,
@@ -53,6 +57,6 @@ __all__ = [
     "newest_with_idempotency_key", "queue_sizes", "row_values", "running_in_queue", "snapshot_for",
     "started_in_queue_since", "task", "task_def_defaults", "task_definition", "task_exists", "task_logs",
     "task_refs_of", "task_running_child", "task_state", "task_states_of", "tasks_of", "to_state",
-    "unannounced_children",
+    "unannounced_children", "any_task_ended", "in_progress_tasks", "parent_workflow_id", "task_brief",
     "workflow", "workflow_exists", "workflow_status",
 ]

@@ -158,6 +158,28 @@ def task(task_id: str) -> Task | None:
     return Task.objects.select_related("workflow").filter(pk=task_id).first()
 
 
+def in_progress_tasks(workflow_id: str) -> list[Task]:
+    """An execution's IN_PROGRESS tasks with their workflow row, in seq order (what a signal may
+    be for)."""
+    return list(Task.objects.select_related("workflow").filter(
+        workflow_id=workflow_id, status=TaskStatus.IN_PROGRESS.value).order_by("seq"))
+
+
+def any_task_ended(workflow_id: str, refs: Sequence[str]) -> bool:
+    """Whether a task with one of these refs has left SCHEDULED/IN_PROGRESS."""
+    return Task.objects.filter(workflow_id=workflow_id, ref__in=list(refs)).exclude(
+        status__in=[TaskStatus.SCHEDULED.value, TaskStatus.IN_PROGRESS.value]).exists()
+
+
+def task_brief(task_id: str) -> Task | None:
+    """A task row with only its type, workflow and status loaded (the system-task runner's check)."""
+    return Task.objects.filter(pk=task_id).only("task_type", "workflow_id", "status").first()
+
+
+def parent_workflow_id(workflow_id: str) -> str | None:
+    return Workflow.objects.filter(pk=workflow_id).values_list("parent_workflow_id", flat=True).first()
+
+
 def task_state(task_id: str) -> TaskState | None:
     row = Task.objects.filter(pk=task_id).first()
     return to_state(row) if row is not None else None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from executions.models import Task, Workflow
+from executions import store
 from orchestrator.engine.model import TaskState
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import TaskStatus
@@ -13,15 +13,16 @@ from orchestrator.systemtasks import registry
 from . import tasks
 from .errors import InvalidInput, NotFound, WorkflowNotFound
 
+if TYPE_CHECKING:
+    from executions.models import Task
+
 RETURN_STRATEGIES = ("TARGET_WORKFLOW", "BLOCKING_WORKFLOW", "BLOCKING_TASK", "BLOCKING_TASK_INPUT")
 _MAX_DEPTH = 16
 
 
 def blocking_task(workflow_id: str, depth: int = 0) -> Task | None:
     """The task a workflow (or one of its running children) is parked on until a signal (WAIT, HUMAN)."""
-    pending = Task.objects.select_related("workflow").filter(
-        workflow_id=workflow_id, status=TaskStatus.IN_PROGRESS.value
-    ).order_by("seq")
+    pending = store.in_progress_tasks(workflow_id)
     for task in pending:
         if registry.get(task.task_type).waits_for_signal(task.input):
             return task
@@ -44,7 +45,7 @@ def signal(workflow_id: str, status: str, output: dict[str, Any], *, required: b
     if status not in ("COMPLETED", "FAILED", "FAILED_WITH_TERMINAL_ERROR", "IN_PROGRESS"):
         allowed = "COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or IN_PROGRESS"
         raise InvalidInput(f"status must be {allowed}, got {status!r}")
-    if not Workflow.objects.filter(pk=workflow_id).exists():
+    if not store.workflow_exists(workflow_id):
         raise WorkflowNotFound(workflow_id)
     task = blocking_task(workflow_id)
     if task is None:
@@ -56,12 +57,8 @@ def signal(workflow_id: str, status: str, output: dict[str, Any], *, required: b
 
 def target_reached(workflow_id: str, wait_refs: list[str]) -> bool:
     """Whether an execute-and-wait call can answer now."""
-    row = Workflow.objects.filter(pk=workflow_id).values("status").first()
-    if row is None or row["status"] not in ("RUNNING", "PAUSED"):
+    if store.workflow_status(workflow_id) not in ("RUNNING", "PAUSED"):
         return True
-    if wait_refs:
-        done = Task.objects.filter(workflow_id=workflow_id, ref__in=wait_refs).exclude(
-            status__in=["SCHEDULED", "IN_PROGRESS"]).exists()
-        if done:
-            return True
+    if wait_refs and store.any_task_ended(workflow_id, wait_refs):
+        return True
     return blocking_task(workflow_id) is not None

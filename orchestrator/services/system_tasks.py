@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 
 from executions import store
-from executions.models import Task, Workflow
 from orchestrator.engine.model import JSON, TaskState
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import TaskStatus
@@ -31,6 +30,9 @@ from . import runtime, tasks, workflows
 from .commands import RunSystemTask
 from .errors import NotFound, ServiceError
 
+if TYPE_CHECKING:
+    from executions.models import Workflow
+
 log = logging.getLogger(__name__)
 
 _CHILD_STATUS = {
@@ -43,7 +45,7 @@ _CHILD_STATUS = {
 
 def run(task_id: str) -> None:
     """Execute one async system task, if it is still waiting to run."""
-    row = Task.objects.filter(pk=task_id).only("task_type", "workflow_id", "status").first()
+    row = store.task_brief(task_id)
     if row is None or row.status != TaskStatus.SCHEDULED.value:
         return
     handler = registry.side_effect(row.task_type)
@@ -78,10 +80,10 @@ class _Port:
 
     def sub_workflow_depth(self, workflow_id: str) -> int:
         depth = 0
-        parent = Workflow.objects.filter(pk=workflow_id).values_list("parent_workflow_id", flat=True).first()
+        parent = store.parent_workflow_id(workflow_id)
         while parent and depth <= MAX_SUB_WORKFLOW_DEPTH:
             depth += 1
-            parent = Workflow.objects.filter(pk=parent).values_list("parent_workflow_id", flat=True).first()
+            parent = store.parent_workflow_id(parent)
         return depth
 
     def publish_event(self, workflow: WorkflowFacts, sink: str, queue: str, payload: Mapping[str, JSON]) -> None:
@@ -133,7 +135,7 @@ def _run_after_claim(task_id: str, handler: AsyncSystemTask) -> None:
 
 def notify_parent(child_id: str) -> None:
     """Carry a finished child's status to its parent's SUB_WORKFLOW task."""
-    child = Workflow.objects.filter(pk=child_id).first()
+    child = store.workflow(child_id)
     if child is None or not child.parent_workflow_task_id or child.status not in _CHILD_STATUS:
         return
     status = _CHILD_STATUS[child.status]

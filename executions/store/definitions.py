@@ -12,6 +12,7 @@ from typing import Any
 from orchestrator.engine import definition as definitions
 from orchestrator.engine.model import TaskDefinition
 from orchestrator.models import TaskDef
+from orchestrator.systemtasks import registry
 
 from ..models import DefinitionSnapshot, Workflow
 from .mapping import task_definition
@@ -35,7 +36,7 @@ def snapshot_for(doc: Mapping[str, Any]) -> DefinitionSnapshot:
 @lru_cache(maxsize=512)
 def _parsed(digest: str) -> definitions.WorkflowDefinition:
     snap = DefinitionSnapshot.objects.get(digest=digest)
-    return definitions.parse(snap.definition)
+    return definitions.parse(snap.definition, registry.REGISTRY)
 
 
 def definition_of(row: Workflow) -> definitions.WorkflowDefinition:

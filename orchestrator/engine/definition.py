@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import TaskDefinition
 from .task_defs import inline_task_definitions
+
+if TYPE_CHECKING:
+    from .tasktype import TaskTypes
 
 # Container kinds: where a list of nodes hangs in the tree.
 ROOT = "root"
@@ -158,10 +161,13 @@ def _children(defn: WorkflowDefinition, raws: Sequence[Mapping[str, Any]]) -> tu
     return tuple(defn.node(raw["taskReferenceName"]) for raw in raws)
 
 
-def parse(raw: Mapping[str, Any]) -> WorkflowDefinition:
-    """Index a WorkflowDef that passed validation (refs unique, required fields present)."""
+def parse(raw: Mapping[str, Any], types: TaskTypes) -> WorkflowDefinition:
+    """Index a WorkflowDef that passed validation (refs unique, required fields present).
+
+    Which task lists nest under a node, and as what (case, branch, loop body), its type says
+    (`TaskType.nests` and `nested`)."""
     index: dict[str, Location] = {}
-    tasks = _index_list(raw.get("tasks") or [], ROOT, None, index)
+    tasks = _index_list(raw.get("tasks") or [], ROOT, None, index, types)
     version = raw.get("version")
     return WorkflowDefinition(
         name=str(raw.get("name") or ""),
@@ -173,21 +179,16 @@ def parse(raw: Mapping[str, Any]) -> WorkflowDefinition:
 
 
 def _index_list(
-    raws: Sequence[Mapping[str, Any]], kind: str, owner: str | None, index: dict[str, Location]
+    raws: Sequence[Mapping[str, Any]], kind: str, owner: str | None, index: dict[str, Location], types: TaskTypes,
 ) -> tuple[Node, ...]:
     nodes = tuple(_node(raw) for raw in raws)
     for position, node in enumerate(nodes):
         index[node.ref] = Location(nodes, position, kind, owner)
-        raw = node.raw
-        if node.type in ("SWITCH", "DECISION"):
-            for case in (raw.get("decisionCases") or {}).values():
-                _index_list(case or [], CASE, node.ref, index)
-            _index_list(raw.get("defaultCase") or [], CASE, node.ref, index)
-        elif node.type == "FORK_JOIN":
-            for branch in raw.get("forkTasks") or []:
-                _index_list(branch or [], BRANCH, node.ref, index)
-        elif node.type == "DO_WHILE":
-            _index_list(raw.get("loopOver") or [], LOOP, node.ref, index)
+        task_type = types.get(node.type)
+        if task_type.nests is None:
+            continue
+        for nested, _path in task_type.nested(dict(node.raw), "$"):
+            _index_list(nested if isinstance(nested, list) else [], task_type.nests, node.ref, index, types)
     return nodes
 
 

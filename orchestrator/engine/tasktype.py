@@ -116,6 +116,9 @@ class TaskType:
     is_fork: ClassVar[bool] = False
     is_join: ClassVar[bool] = False
     is_loop: ClassVar[bool] = False
+    # What the task lists under it (`nested`) are in the definition's index: CASE, BRANCH or
+    # LOOP from engine.definition; None for a type with no nested lists.
+    nests: ClassVar[str | None] = None
     # Runs a child workflow whose end it waits for (terminated with it, signalled through it).
     starts_child_workflow: ClassVar[bool] = False
 

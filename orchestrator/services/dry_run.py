@@ -70,7 +70,7 @@ def _mocks(raw: Any) -> dict[str, list[dict[str, Any]]]:
 def run(doc: dict[str, Any], wf_input: dict[str, Any], mock_doc: Any) -> tuple[Workflow, list[Task]]:
     """Run `doc` in memory; returns unsaved rows shaped like a stored execution."""
     mocks = _mocks(mock_doc)
-    defn = definitions.parse(doc)
+    defn = definitions.parse(doc, registry.REGISTRY)
     now = timezone.now()
     counter = itertools.count(1)
     wf_input = copy.deepcopy(wf_input)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from orchestrator.engine.definition import Node
+from orchestrator.engine.definition import LOOP, Node
 from orchestrator.engine.model import TaskState
 from orchestrator.engine.problems import Problem, is_text, join, must, required
 from orchestrator.engine.run import runtime_ref
@@ -23,6 +23,7 @@ MAX_ITERATIONS = 10_000  # a loop that never ends fails clearly instead of growi
 
 class DoWhile(TaskType):
     type_name = "DO_WHILE"
+    nests = LOOP
     is_container = True
     is_loop = True
     waits_on_others = True

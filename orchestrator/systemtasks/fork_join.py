@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orchestrator.engine.definition import Next, Node
+from orchestrator.engine.definition import BRANCH, Next, Node
 from orchestrator.engine.model import TaskState
 from orchestrator.engine.problems import Problem, is_text, join, must
 from orchestrator.engine.run import runtime_ref
@@ -19,6 +19,7 @@ from orchestrator.engine.tasktype import RunOps, RunView, TaskType
 
 class ForkJoin(TaskType):
     type_name = "FORK_JOIN"
+    nests = BRANCH
     wire_name = "FORK"
     is_container = True
     is_fork = True

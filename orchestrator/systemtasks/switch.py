@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orchestrator.engine.definition import Next, Node
+from orchestrator.engine.definition import CASE, Next, Node
 from orchestrator.engine.model import TaskState
 from orchestrator.engine.problems import (
     Problem,
@@ -33,6 +33,7 @@ SWITCH_EVALUATORS = ("value-param", *JS_EVALUATORS)
 
 class Switch(TaskType):
     type_name = "SWITCH"
+    nests = CASE
     is_container = True
 
     def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:

@@ -102,7 +102,7 @@ class Execution:
                  task_defs: Mapping[str, TaskDefinition | Mapping[str, Any]] | None = None,
                  variables: dict | None = None, status: WorkflowStatus = WorkflowStatus.RUNNING,
                  start: bool = True) -> None:
-        self.defn = definitions.parse(doc)
+        self.defn = definitions.parse(doc, registry.REGISTRY)
         self.now = T0
         self.counter = 0
         self.task_defs = {name: task_def(d) for name, d in (task_defs or {}).items()}

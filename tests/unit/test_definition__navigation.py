@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from orchestrator.engine.definition import END, parse
+from collections.abc import Mapping
+from typing import Any
+
+from orchestrator.engine.definition import END, WorkflowDefinition
+from orchestrator.engine.definition import parse as parse_with
+from orchestrator.systemtasks.registry import REGISTRY
 
 from .harness import fork, join, node, simple, switch, workflow
+
+
+def parse(raw: Mapping[str, Any]) -> WorkflowDefinition:
+    return parse_with(raw, REGISTRY)
 
 
 def doc() -> dict:

@@ -9,7 +9,8 @@ class EventHandler(models.Model):
     """Conductor's EventHandler: on a message of `event`, if `condition` holds, run `actions`."""
 
     name = models.CharField(max_length=255, unique=True)
-    event = models.CharField(max_length=512, db_index=True, help_text="<sink>:<queue>, e.g. amqp:orders")
+    event = models.CharField(max_length=512, db_index=True,
+                             help_text="sink:queue, e.g. amqp:orders or conductor:my_queue")
     condition = models.TextField(blank=True, default="")
     evaluator_type = models.CharField(max_length=32, blank=True, default="")
     actions = models.JSONField(default=list)

@@ -106,7 +106,18 @@ def test_a_complete_task_event_completes_a_waiting_task(api, queue) -> None:  # 
     assert hold["status"] == "COMPLETED" and hold["outputData"]["approvedBy"] == "grace"
 
 
-def test_an_event_task_on_baton_s_own_broker_triggers_a_handler(api, target) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(params=["postgres", "embedded"])
+def any_api(request) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
+    """Both deployments: Redis as Baton's broker, and the embedded filesystem broker."""
+    stack = request.getfixturevalue("pg_stack" if request.param == "postgres" else "embedded_stack")
+    with stack.client() as client:
+        yield client
+
+
+def test_an_event_task_on_baton_s_own_broker_triggers_a_handler(any_api) -> None:  # type: ignore[no-untyped-def]
+    api = any_api
+    target = f"ev_it_{uuid.uuid4().hex[:6]}"
+    register(api, {"name": target, "version": 1, "tasks": [{"name": "n", "taskReferenceName": "n", "type": "NOOP"}]})
     emitter = f"ev_emit_{uuid.uuid4().hex[:6]}"
     register(api, {"name": emitter, "version": 1, "tasks": [
         {"name": "emit", "taskReferenceName": "emit", "type": "EVENT", "sink": "conductor",

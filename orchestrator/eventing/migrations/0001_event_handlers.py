@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=255, unique=True)),
-                ('event', models.CharField(db_index=True, help_text='<sink>:<queue>, e.g. amqp:orders', max_length=512)),
+                ('event', models.CharField(db_index=True, help_text='sink:queue, e.g. amqp:orders or conductor:my_queue', max_length=512)),
                 ('condition', models.TextField(blank=True, default='')),
                 ('evaluator_type', models.CharField(blank=True, default='', max_length=32)),
                 ('actions', models.JSONField(default=list)),

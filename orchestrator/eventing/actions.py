@@ -55,6 +55,8 @@ def run(action: dict[str, Any], message: Message) -> dict[str, Any]:
         if kind == "fail_task":
             return _finish_task(action.get("fail_task") or {}, scope, message, TaskStatus.FAILED)
     except ServiceError as exc:
+        if exc.status_code >= 500:
+            raise  # transient (the database is away): not a dead letter, the message comes back
         raise ActionFailed(exc.message) from exc
     raise ActionFailed(f"Action not supported {kind} for event {message.event}")
 

@@ -34,6 +34,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_JSON_DEPTH": 200,
     # Decide inline in the request that completes a task (measured faster than a Celery hop).
     "DECIDE_INLINE": True,
+    # RabbitMQ behind `amqp:<queue>` event handlers and EVENT tasks (env BATON_AMQP_URL).
+    "AMQP_URL": "amqp://guest:guest@127.0.0.1:5672//",
+    # Whether the Celery worker runs the event handlers' consumers (env BATON_EVENT_CONSUMERS).
+    "EVENT_CONSUMERS": True,
+    # How often the consumers look for handlers on new queues, in seconds.
+    "EVENT_REFRESH_SECONDS": 2.0,
 }
 
 

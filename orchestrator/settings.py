@@ -7,6 +7,8 @@ BATON_SECRET_KEY  Django secret key; unset → one generated into var/secret_key
 BATON_AUTH        "off" runs the API without authentication
 BATON_DEBUG       "1" for Django debug pages
 BATON_ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost
+BATON_AMQP_URL    RabbitMQ for `amqp:<queue>` event handlers; default amqp://guest:guest@127.0.0.1:5672//
+BATON_EVENT_CONSUMERS  "off": the Celery worker runs no event-handler consumers
 BATON_VAR_DIR     where the embedded database, broker and secret live (default ./var)
 """
 
@@ -16,6 +18,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "channels",
     "django_celery_beat",
     "orchestrator",
+    "orchestrator.eventing",
     "executions",
     "editor",
 ]
@@ -186,9 +190,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-BATON = {
+BATON: dict[str, Any] = {
     "AUTH": _flag("BATON_AUTH", True),
     "SWEEP_INTERVAL_SECONDS": int(os.environ.get("BATON_SWEEP_INTERVAL", "5")),
+    "AMQP_URL": os.environ.get("BATON_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//"),
+    "EVENT_CONSUMERS": _flag("BATON_EVENT_CONSUMERS", True),
 }
 
 REST_FRAMEWORK = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 from . import poll, sync_views
+from . import views_event as event
 from . import views_metadata as meta
 from . import views_operations as ops
 from . import views_search as search
@@ -64,6 +65,9 @@ urlpatterns = [
     path("tasks/<str:workflow_id>/<str:status>/signal/sync", sync_views.signal, {"sync": True}),
     path("tasks/<str:workflow_id>/<str:ref>/<str:status>", t.UpdateByRef.as_view()),
     path("tasks/<str:workflow_id>/<str:ref>/<str:status>/sync", t.UpdateByRef.as_view(), {"sync": True}),
+    # event handlers
+    path("event", event.EventHandlers.as_view()),
+    path("event/<str:key>", event.EventHandlersByKey.as_view()),
     # Last: whatever nothing above matched gets Conductor's JSON 404 instead of Django's HTML page.
     re_path(r"^(?P<path>.*)$", unknown_path),
 ]

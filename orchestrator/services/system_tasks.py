@@ -20,10 +20,11 @@ from executions import store
 from orchestrator.engine.model import JSON, TaskState
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import TaskStatus
+from orchestrator.eventing import sinks
 from orchestrator.systemtasks import registry
 from orchestrator.systemtasks.async_types import AsyncSystemTask
 from orchestrator.systemtasks.http_call import HttpPolicy
-from orchestrator.systemtasks.ports import Effect, Job, StartRefused, WorkflowFacts, WorkflowStart
+from orchestrator.systemtasks.ports import Effect, Job, PublishFailed, StartRefused, WorkflowFacts, WorkflowStart
 from orchestrator.systemtasks.sub_workflow import MAX_SUB_WORKFLOW_DEPTH
 
 from . import runtime, tasks, workflows
@@ -86,8 +87,17 @@ class _Port:
             parent = store.parent_workflow_id(parent)
         return depth
 
-    def publish_event(self, workflow: WorkflowFacts, sink: str, queue: str, payload: Mapping[str, JSON]) -> None:
-        self.notes.append((workflow.status, {"published": {"sink": sink, "queue": queue, "payload": dict(payload)}}))
+    def publish_event(self, workflow: WorkflowFacts, sink: str, queue: str, payload: Mapping[str, JSON],
+                      message_id: str) -> None:
+        # Published under the workflow lock, before commit: a broker that refuses fails the task
+        # (Conductor's EVENT does the same), and a rollback after publishing only repeats a
+        # message id the consumers handle once.
+        try:
+            sinks.publish(sink, queue, payload, message_id=message_id)
+        except sinks.PublishFailed as exc:
+            raise PublishFailed(str(exc)) from exc
+        published = {"sink": sink, "queue": queue, "messageId": message_id, "payload": dict(payload)}
+        self.notes.append((workflow.status, {"published": published}))
 
     def http_policy(self) -> HttpPolicy:
         return HttpPolicy(allowed_hosts=frozenset(getattr(settings, "BATON_HTTP_ALLOWED_HOSTS", ())))

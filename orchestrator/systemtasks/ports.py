@@ -74,6 +74,14 @@ class StartRefused(Exception):
         self.message = message
 
 
+class PublishFailed(Exception):
+    """The event could not be handed to its broker; `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class Port(Protocol):
     def start_workflow(self, request: WorkflowStart) -> str:
         """Start it now, in a savepoint; its id. Raises StartRefused."""
@@ -83,8 +91,11 @@ class Port(Protocol):
         """How many parents this workflow has (counted up to a little beyond any limit)."""
         ...
 
-    def publish_event(self, workflow: WorkflowFacts, sink: str, queue: str, payload: Mapping[str, JSON]) -> None:
-        """Record the event in the workflow's event log (Baton's `conductor` sink)."""
+    def publish_event(self, workflow: WorkflowFacts, sink: str, queue: str, payload: Mapping[str, JSON],
+                      message_id: str) -> None:
+        """Publish the message to the sink's broker queue and note it in the workflow's event log.
+        `message_id` identifies it to consumers (a repeat with the same id is handled once).
+        Raises PublishFailed."""
         ...
 
     def http_policy(self) -> HttpPolicy: ...

@@ -73,6 +73,9 @@ API: dict[str, tuple[str, dict[str, int]]] = {
     "api/tasks/<str:workflow_id>/<str:status>/signal/sync": (ADMIN, {"POST": 400}),
     "api/tasks/<str:workflow_id>/<str:ref>/<str:status>": (ADMIN, {"POST": 404}),
     "api/tasks/<str:workflow_id>/<str:ref>/<str:status>/sync": (ADMIN, {"POST": 404}),
+    # event handlers (`{}` lacks name, event and actions: 400; no handler named `nope`: 404)
+    "api/event": (ADMIN, {"GET": 200, "POST": 400, "PUT": 400}),
+    "api/event/<str:key>": (ADMIN, {"GET": 200, "DELETE": 404}),
     # The compat branch's last /api pattern: Conductor's JSON 404 for any other path, unauthenticated.
     "api/^(?P<path>.*)$": (PUBLIC, {"GET": 404, "POST": 404, "PUT": 404, "DELETE": 404}),
 }

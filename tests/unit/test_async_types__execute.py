@@ -14,7 +14,7 @@ from orchestrator.engine.model import JSON
 from orchestrator.engine.status import TaskStatus
 from orchestrator.systemtasks import registry
 from orchestrator.systemtasks.http_call import HttpPolicy
-from orchestrator.systemtasks.ports import Job, StartRefused, WorkflowFacts, WorkflowStart
+from orchestrator.systemtasks.ports import Job, PublishFailed, StartRefused, WorkflowFacts, WorkflowStart
 from orchestrator.systemtasks.sub_workflow import MAX_SUB_WORKFLOW_DEPTH
 
 from .harness import Execution, node, workflow
@@ -26,6 +26,8 @@ class RecordingPort:
     refuse: str | None = None
     started: list[WorkflowStart] = field(default_factory=list)
     published: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    message_ids: list[str] = field(default_factory=list)
+    broker_down: str | None = None
 
     def start_workflow(self, request: WorkflowStart) -> str:
         if self.refuse:
@@ -36,8 +38,12 @@ class RecordingPort:
     def sub_workflow_depth(self, workflow_id: str) -> int:
         return self.depth
 
-    def publish_event(self, workflow: WorkflowFacts, sink: str, queue: str, payload: Mapping[str, JSON]) -> None:
+    def publish_event(self, workflow: WorkflowFacts, sink: str, queue: str, payload: Mapping[str, JSON],
+                      message_id: str) -> None:
+        if self.broker_down:
+            raise PublishFailed(self.broker_down)
         self.published.append((sink, queue, dict(payload)))
+        self.message_ids.append(message_id)
 
     def http_policy(self) -> HttpPolicy:
         return HttpPolicy()
@@ -97,13 +103,23 @@ def test_start_workflow_completes_with_the_new_id_or_fails_on_a_bad_request() ->
     assert bad.status == TaskStatus.FAILED and "workflow name" in (bad.reason or "")
 
 
-def test_event_publishes_to_the_conductor_sink_only() -> None:
+def test_event_publishes_to_the_conductor_and_amqp_sinks_only() -> None:
     port = RecordingPort()
     effect = execute(node("EVENT", "emit", sink="conductor:orders", inputParameters={"id": 5}), port)
     assert effect.status == TaskStatus.COMPLETED and effect.output["event_produced"] == "orders"
     (sink, queue, payload) = port.published[0]
-    assert (sink, queue, payload["id"], payload["workflowInstanceId"]) == ("conductor:orders", "orders", 5, "wf-1")
+    assert (sink, queue, payload["id"], payload["workflowInstanceId"]) == ("conductor", "orders", 5, "wf-1")
+    assert port.message_ids[0]  # the task id: a repeat of this run is the same message
     parked = execute(node("EVENT", "emit", sink="conductor", asyncComplete=True), port)
     assert parked.status == TaskStatus.IN_PROGRESS and parked.output["event_produced"] == "wf:emit"
-    other = execute(node("EVENT", "emit", sink="sqs:q"), port)
-    assert other.status == TaskStatus.FAILED and len(port.published) == 2
+    rabbit = execute(node("EVENT", "emit", sink="amqp:billing"), port)
+    assert rabbit.status == TaskStatus.COMPLETED and port.published[2][:2] == ("amqp", "billing")
+    for unsupported in ("sqs:q", "amqp"):  # another broker, or amqp without a queue
+        other = execute(node("EVENT", "emit", sink=unsupported), port)
+        assert other.status == TaskStatus.FAILED and len(port.published) == 3
+
+
+def test_event_fails_when_the_broker_refuses_the_message() -> None:
+    port = RecordingPort(broker_down="could not publish to amqp:billing: connection refused")
+    effect = execute(node("EVENT", "emit", sink="amqp:billing"), port)
+    assert effect.status == TaskStatus.FAILED and effect.reason == port.broker_down

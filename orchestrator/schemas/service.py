@@ -26,7 +26,7 @@ _NAME = re.compile(r"[A-Za-z0-9_.:\-]+")
 class SchemaInvalid(InvalidInput):
     def __init__(self, problems: list[Problem]) -> None:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"Schema is invalid: {problems[0].message}{more}",
+        super().__init__(f"Schema is invalid at {problems[0].path}: {problems[0].message}{more}",
                          validation_errors=[p.as_dict() for p in problems])
 
 
@@ -50,7 +50,7 @@ def check_schema_doc(doc: Any, at: str = "$") -> list[Problem]:
     else:
         for v in schema_problems(doc["data"]):
             path = f"{at}.data{v.path[1:]}"
-            out.append(problem("SC.E005", path, f"data is not a valid JSON Schema at {path}: {v.message} ({v.rule})."))
+            out.append(problem("SC.E005", path, f"data is not a valid JSON Schema: {v.message} ({v.rule})."))
     return out
 
 

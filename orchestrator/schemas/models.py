@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from .validation import schema_problems
 
 
 class SchemaDef(models.Model):
@@ -27,3 +30,9 @@ class SchemaDef(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+    def clean(self) -> None:
+        # The admin saves through here, not through the service: the same meta-schema check.
+        problems = schema_problems(self.data)
+        if problems:
+            raise ValidationError({"data": [f"{p.path}: {p.message} ({p.rule})" for p in problems]})

@@ -44,21 +44,34 @@ def schema_problems(data: Any) -> list[Violation]:
         return [Violation("$.$schema", "type", "$schema must be a string URI")]
     cls = _validator_class(data)
     meta = cls(cls.META_SCHEMA)
-    return [_violation(e) for e in itertools.islice(meta.iter_errors(data), MAX_VIOLATIONS)]
+    try:
+        return [_violation(e) for e in itertools.islice(meta.iter_errors(data), MAX_VIOLATIONS)]
+    except RecursionError:
+        # The meta-schema recurses a few frames per level: ~90 levels of `properties` exhaust it.
+        return [Violation("$", "depth", "the schema nests too deeply to be checked")]
 
 
 class Compiled:
     """One schema, checked against its meta-schema once and ready to validate instances."""
 
     def __init__(self, data: Any) -> None:
-        cls = _validator_class(data)
+        # Saved schemas were checked already; a row edited around the API (SQL) must still not
+        # make every decision raise, so a broken one refuses every instance instead.
+        self._broken = schema_problems(data)
+        cls = _validator_class(data if isinstance(data, dict | bool) else {})
         self._validator = cls(data, registry=Registry(), format_checker=cls.FORMAT_CHECKER)
 
     def violations(self, instance: Any) -> tuple[Violation, ...]:
+        if self._broken:
+            first = self._broken[0]
+            return (Violation("$", "schema", f"the schema itself is invalid at {first.path}: {first.message}"),)
         try:
             errors = list(itertools.islice(self._validator.iter_errors(instance), MAX_VIOLATIONS))
         except Unresolvable as exc:
             return (Violation("$", "$ref", f"unresolvable reference: {exc}"),)
+        except RecursionError:
+            # A recursive schema over a deep instance: refuse it rather than fail the request.
+            return (Violation("$", "depth", "the value nests too deeply to be checked against the schema"),)
         errors.sort(key=lambda e: [str(p) for p in e.absolute_path])
         return tuple(_violation(e) for e in errors)
 

@@ -129,3 +129,25 @@ def test_describe_names_the_schema_and_the_first_violations() -> None:
     text = describe("Task input", SchemaRef("order", 1), found)
     assert text == ("Task input does not match schema 'order' version 1: $.a0: bad (type); $.a1: bad (type); "
                     "$.a2: bad (type) (and 2 more)")
+
+
+def test_a_schema_too_deep_to_check_is_a_problem_not_a_crash() -> None:
+    schema: dict[str, Any] = {}
+    cur = schema
+    for _ in range(150):
+        cur["properties"] = {"a": {}}
+        cur = cur["properties"]["a"]
+    assert [(p.path, p.rule) for p in schema_problems(schema)] == [("$", "depth")]
+    recursive = {"$defs": {"n": {"type": "object", "properties": {"a": {"$ref": "#/$defs/n"}}}}, "$ref": "#/$defs/n"}
+    deep: dict[str, Any] = {}
+    cur = deep
+    for _ in range(2000):
+        cur["a"] = {}
+        cur = cur["a"]
+    assert [v.rule for v in Compiled(recursive).violations(deep)] == ["depth"]
+
+
+def test_a_stored_schema_that_is_invalid_refuses_every_instance_instead_of_raising() -> None:
+    found = Compiled({"type": "numbr"}).violations(1)
+    assert [(v.path, v.rule) for v in found] == [("$", "schema")]
+    assert "invalid at $.type" in found[0].message

@@ -1,13 +1,15 @@
 import { useMemo } from "react";
 import { candidates as exprCandidates } from "../model/expressions";
+import { schemaKeys, settingsFor, type SchemaDef } from "../model/schemas";
 import { typeInfo } from "../model/catalog";
 import { addBranch, addCase, removeBranch, removeCase, renameCase, updateTask } from "../model/ops";
-import { asList, getIn, pathKey, typeOf } from "../model/paths";
+import { allTasks, asList, getIn, pathKey, typeOf } from "../model/paths";
 import type { Path, Task, WorkflowDef } from "../model/types";
 import { store, useStore } from "../store";
 import type { TaskDef } from "../api";
 import { Check, ExprInput, Field, JsonField, KVEditor, KeyInput, NumberInput, Select } from "./fields";
 import { editorUrl } from "./router";
+import { InputSchema } from "./SchemaFields";
 
 const without = (obj: Record<string, unknown>, key: string, value: unknown) => {
   const out = { ...obj };
@@ -16,19 +18,20 @@ const without = (obj: Record<string, unknown>, key: string, value: unknown) => {
   return out;
 };
 
-export function Inspector({ taskDefs, workflowNames }: { taskDefs: TaskDef[]; workflowNames: string[] }) {
+export function Inspector({ taskDefs, schemas = [], workflowNames }: { taskDefs: TaskDef[]; schemas?: SchemaDef[]; workflowNames: string[] }) {
   const def = useStore((s) => s.def);
   const selected = useStore((s) => s.selected);
   const task = selected ? (getIn(def, selected) as Task | undefined) : undefined;
-  if (!selected || !task) return <WorkflowSettings def={def} workflowNames={workflowNames} />;
-  return <TaskForm key={pathKey(selected)} def={def} path={selected} task={task} taskDefs={taskDefs} workflowNames={workflowNames} />;
+  if (!selected || !task) return <WorkflowSettings def={def} taskDefs={taskDefs} schemas={schemas} workflowNames={workflowNames} />;
+  return <TaskForm key={pathKey(selected)} def={def} path={selected} task={task} taskDefs={taskDefs} schemas={schemas} workflowNames={workflowNames} />;
 }
 
-function TaskForm({ def, path, task, taskDefs }: { def: WorkflowDef; path: Path; task: Task; taskDefs: TaskDef[]; workflowNames: string[] }) {
+function TaskForm({ def, path, task, taskDefs, schemas }: { def: WorkflowDef; path: Path; task: Task; taskDefs: TaskDef[]; schemas: SchemaDef[]; workflowNames: string[] }) {
   const type = typeOf(task);
   const info = typeInfo(type);
   const outputKeys = useMemo(() => Object.fromEntries(taskDefs.map((d) => [d.name, (d.outputKeys as string[]) ?? []])), [taskDefs]);
-  const cands = useMemo(() => exprCandidates(def, path, outputKeys), [def, path, outputKeys]);
+  const keys = useMemo(() => schemaKeys(def, allTasks(def).map((v) => v.task), taskDefs, schemas), [def, taskDefs, schemas]);
+  const cands = useMemo(() => exprCandidates(def, path, outputKeys, keys), [def, path, outputKeys, keys]);
   const key = pathKey(path);
   const commit = (next: Task, field: string) => store.commit(updateTask(store.get().def, path, next), { coalesce: key + "|" + field });
   const set = (field: string, value: unknown) => commit((field === "name" ? { ...task, name: value } : without(task, field, value)) as Task, field);
@@ -299,6 +302,8 @@ function TaskForm({ def, path, task, taskDefs }: { def: WorkflowDef; path: Path;
       </Field>
       <Field label="Description"><input className="input" value={task.description ?? ""} onChange={(e) => set("description", e.target.value)} aria-label="Task description" /></Field>
       {specific}
+      <InputSchema settings={settingsFor(task, taskDefs)} schemas={schemas} inputs={inputs}
+        onAddMissing={(missing) => setInputs({ ...inputs, ...Object.fromEntries(missing.map((k) => [k, ""])) })} />
       {type !== "JOIN" && type !== "FORK_JOIN" && type !== "NOOP" && (
         <>
           <div className="section-title">{type === "SET_VARIABLE" ? "Variables to set" : "Input parameters"}</div>
@@ -321,8 +326,9 @@ function TaskForm({ def, path, task, taskDefs }: { def: WorkflowDef; path: Path;
   );
 }
 
-function WorkflowSettings({ def }: { def: WorkflowDef; workflowNames: string[] }) {
-  const cands = useMemo(() => exprCandidates(def, null), [def]);
+function WorkflowSettings({ def, taskDefs, schemas }: { def: WorkflowDef; taskDefs: TaskDef[]; schemas: SchemaDef[]; workflowNames: string[] }) {
+  const keys = useMemo(() => schemaKeys(def, allTasks(def).map((v) => v.task), taskDefs, schemas), [def, taskDefs, schemas]);
+  const cands = useMemo(() => exprCandidates(def, null, {}, keys), [def, keys]);
   const set = (field: string, value: unknown) => store.commit(without(def, field, value) as WorkflowDef, { coalesce: "wf|" + field });
   return (
     <div className="inspector" data-testid="workflow-settings">

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from orchestrator.engine.problems import Problem, problem, shown
-from orchestrator.services.errors import InvalidInput, NotFound
+from orchestrator.services.errors import Conflict, InvalidInput, NotFound
 
 from .models import SchemaDef
 from .registry import SCHEMAS
@@ -60,6 +60,17 @@ def save_schemas(docs: list[Any], *, new_version: bool = False, user: str = "") 
     problems = [p for i, doc in enumerate(docs) for p in check_schema_doc(doc, f"$[{i}]" if len(docs) > 1 else "$")]
     if problems:
         raise SchemaInvalid(problems)
+    try:
+        saved = _write(docs, new_version, user)
+    except IntegrityError as exc:
+        # Another request created the same (name, version) between our read and our insert.
+        raise Conflict("A schema of the same name and version was saved at the same time; retry.") from exc
+    # Other processes see the change within the registry's TTL; this one at once.
+    transaction.on_commit(SCHEMAS.forget)
+    return saved
+
+
+def _write(docs: list[Any], new_version: bool, user: str) -> list[SchemaDef]:
     saved = []
     with transaction.atomic():
         for doc in docs:
@@ -75,8 +86,6 @@ def save_schemas(docs: list[Any], *, new_version: bool = False, user: str = "") 
             row.updated_by = user
             row.save()
             saved.append(row)
-    # Other processes see the change within the registry's TTL; this one at once.
-    transaction.on_commit(SCHEMAS.forget)
     return saved
 
 

@@ -200,3 +200,26 @@ def test_a_changed_schema_applies_to_the_next_request(tax_flow: Api) -> None:
     result = {"taskId": task["taskId"], "workflowInstanceId": wf_id, "status": "COMPLETED", "outputData": {"tax": 1}}
     status, error = tax_flow.call("POST", "tasks", result)
     assert status == 400 and error["validationErrors"][0]["rule"] == "required"
+
+
+def test_concurrent_saves_of_a_new_schema_never_fail_with_a_500() -> None:
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def save() -> None:
+        caller = Api()
+        barrier.wait()
+        statuses.append(caller.call("POST", "schema", schema("raced", ORDER))[0])
+        connection.close()
+
+    threads = [threading.Thread(target=save) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert set(statuses) <= {200, 409} and 200 in statuses, statuses
+    assert Api().call("GET", "schema/raced/1")[0] == 200

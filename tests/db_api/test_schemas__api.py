@@ -223,3 +223,20 @@ def test_concurrent_saves_of_a_new_schema_never_fail_with_a_500() -> None:
         t.join()
     assert set(statuses) <= {200, 409} and 200 in statuses, statuses
     assert Api().call("GET", "schema/raced/1")[0] == 200
+
+
+def test_a_rerun_with_new_inputs_meets_the_same_schemas(tax_flow: Api) -> None:
+    wf_id = tax_flow.call("POST", "workflow/tax_flow", {"order": {"total": "bad"}})[1]
+    assert tax_flow.call("GET", f"workflow/{wf_id}")[1]["status"] == "FAILED"
+    task_id = Task.objects.get(workflow_id=wf_id).id
+    status, error = tax_flow.call("POST", f"workflow/{wf_id}/rerun",
+                                  {"reRunFromTaskId": task_id, "taskInput": {"order": {"total": "still bad"}}})
+    assert status == 400 and error["validationErrors"][0]["path"] == "$.order.total"
+    status, error = tax_flow.call("POST", f"workflow/{wf_id}/rerun", {"workflowInput": {"no_order": 1}})
+    assert status == 400 and error["validationErrors"][0]["rule"] == "required"
+    assert tax_flow.call("GET", f"workflow/{wf_id}")[1]["status"] == "FAILED"  # nothing changed
+    status, _ = tax_flow.call("POST", f"workflow/{wf_id}/rerun",
+                              {"reRunFromTaskId": task_id, "taskInput": {"order": {"total": 10}}})
+    assert status == 200
+    wf = tax_flow.call("GET", f"workflow/{wf_id}")[1]
+    assert wf["status"] == "RUNNING" and wf["tasks"][-1]["status"] == "SCHEDULED"

@@ -31,5 +31,18 @@ await scenario("schemas", async ({ page }) => {
   await page.waitForSelector(".completions");
   const offered = await page.locator(".completions li").evaluateAll((lis) => lis.map((li) => li.textContent));
   await shot(page, "schemas-completion");
-  return { rows, missing, keys, offered };
+  await page.keyboard.press("Escape");
+
+  // the workflow's own input schema: chosen from the registered ones, enforced by a checkbox
+  await page.click(".react-flow__pane", { position: { x: 40, y: 600 } });
+  const picker = page.locator("select[aria-label='Workflow input schema']");
+  await picker.waitFor();
+  const workflowSchema = await picker.inputValue();
+  await page.click("text=Enforce it");
+  await shot(page, "schemas-workflow-settings");
+  await page.click("[data-testid=tab-json]");
+  await page.waitForSelector(".cm-content");
+  const json = await page.locator(".cm-content").innerText();
+  await page.waitForSelector("[data-testid=validity]:has-text('Valid')");
+  return { rows, missing, keys, offered, workflowSchema, enforcedInJson: json.includes('"enforceSchema": true') };
 });

@@ -163,4 +163,5 @@ def test_the_inspector_shows_input_schema_fields_and_completion_offers_schema_fi
     offered = " | ".join(data["offered"])
     assert "${calc.output.tax}" in offered and "output schema: number, required" in offered
     assert "${workflow.input.customer}" in offered
+    assert data["workflowSchema"] == "wf_in" and data["enforcedInJson"]
     assert data["dialogs"] == []

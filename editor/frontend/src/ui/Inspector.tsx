@@ -344,6 +344,7 @@ function WorkflowSettings({ def, taskDefs, schemas }: { def: WorkflowDef; taskDe
       <Field label="Input parameters" hint="Names of the inputs this workflow expects, comma separated (documentation and completion).">
         <input className="input mono" value={(def.inputParameters ?? []).join(", ")} onChange={(e) => set("inputParameters", e.target.value.split(",").map((s) => s.trim()).filter(Boolean))} aria-label="Input parameters" />
       </Field>
+      <WorkflowInputSchema def={def} schemas={schemas} set={set} />
       <div className="section-title">Output parameters</div>
       <KVEditor value={def.outputParameters} onChange={(v) => set("outputParameters", v)} candidates={cands} addLabel="Add output" />
       <Field label="Input template (defaults, JSON)"><JsonField value={def.inputTemplate} onChange={(v) => set("inputTemplate", v)} ariaLabel="Input template" /></Field>
@@ -358,5 +359,25 @@ function WorkflowSettings({ def, taskDefs, schemas }: { def: WorkflowDef; taskDe
       <Field label="Owner email"><input className="input" type="email" value={def.ownerEmail ?? ""} onChange={(e) => set("ownerEmail", e.target.value)} aria-label="Owner email" /></Field>
       <Check label="Restartable (a completed run can be restarted)" checked={def.restartable !== false} onChange={(v) => set("restartable", v)} />
     </div>
+  );
+}
+
+const NO_SCHEMA = "(none)";
+
+/** The workflow's inputSchema (a registered schema by name and version) and whether starts are checked against it. */
+function WorkflowInputSchema({ def, schemas, set }: { def: WorkflowDef; schemas: SchemaDef[]; set: (field: string, value: unknown) => void }) {
+  const ref = def.inputSchema && typeof def.inputSchema === "object" ? (def.inputSchema as { name?: string; version?: number }) : undefined;
+  const names = [...new Set(schemas.map((s) => s.name))].sort();
+  const latest = (name: string) => Math.max(...schemas.filter((s) => s.name === name).map((s) => s.version));
+  return (
+    <>
+      <div className="row2">
+        <Field label="Input schema" hint="A registered JSON Schema for the workflow input; its fields are offered in ${…} completion.">
+          <Select value={ref?.name ?? NO_SCHEMA} options={[NO_SCHEMA, ...names]} onChange={(v) => set("inputSchema", v === NO_SCHEMA ? undefined : { name: v, version: latest(v) })} ariaLabel="Workflow input schema" />
+        </Field>
+        {ref && <Field label="Version"><NumberInput value={ref.version} onChange={(v) => set("inputSchema", { ...ref, version: v })} min={1} ariaLabel="Input schema version" /></Field>}
+      </div>
+      {ref && <Check label="Enforce it (a start whose input breaks the schema is refused)" checked={def.enforceSchema === true} onChange={(v) => set("enforceSchema", v || undefined)} />}
+    </>
   );
 }

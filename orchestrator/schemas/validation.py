@@ -27,8 +27,14 @@ from orchestrator.engine.schemas import SchemaRef, Violation
 MAX_VIOLATIONS = 20  # reported per check; an array of a million bad items stops here
 
 
+MAX_MESSAGE_CHARS = 300  # jsonschema quotes the offending value, which may be a megabyte of text
+
+
 def _violation(error: ValidationError) -> Violation:
-    return Violation(path=error.json_path, rule=str(error.validator), message=error.message)
+    message = error.message
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[: MAX_MESSAGE_CHARS - 1] + "…"
+    return Violation(path=error.json_path, rule=str(error.validator), message=message)
 
 
 def _validator_class(data: Any) -> Any:

@@ -151,3 +151,8 @@ def test_a_stored_schema_that_is_invalid_refuses_every_instance_instead_of_raisi
     found = Compiled({"type": "numbr"}).violations(1)
     assert [(v.path, v.rule) for v in found] == [("$", "schema")]
     assert "invalid at $.type" in found[0].message
+
+
+def test_a_huge_offending_value_is_not_copied_into_the_message() -> None:
+    [violation] = Compiled({"type": "number"}).violations("x" * 100_000)
+    assert len(violation.message) == 300 and violation.message.endswith("…")

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "orchestrator",
     "orchestrator.eventing",
+    "orchestrator.schemas",
     "executions",
     "editor",
 ]

@@ -1,4 +1,4 @@
-"""The pure engine wired to Baton's task types and script sandbox: one `Env` per evaluation.
+"""The pure engine wired to Baton's task types, script sandbox and schema registry: one `Env` per evaluation.
 
 Example:
     outcome = evaluate(defn, state, engine_env(now, new_id, store.History(row.id), store.TaskDefs()))
@@ -11,8 +11,10 @@ from datetime import datetime
 
 from orchestrator.engine.env import Env
 from orchestrator.engine.model import TaskDefinition, TaskHistory
+from orchestrator.engine.schemas import SchemaCheck
 from orchestrator.engine.scripts import Scripts
 from orchestrator.sandbox import SANDBOX
+from orchestrator.schemas.registry import SCHEMAS
 from orchestrator.systemtasks.registry import REGISTRY
 
 
@@ -22,5 +24,7 @@ def engine_env(
     history: TaskHistory,
     task_defs: Callable[[str], TaskDefinition | None],
     scripts: Scripts = SANDBOX,
+    schemas: SchemaCheck = SCHEMAS,
 ) -> Env:
-    return Env(now=now, new_id=new_id, history=history, task_defs=task_defs, types=REGISTRY, scripts=scripts)
+    return Env(now=now, new_id=new_id, history=history, task_defs=task_defs, types=REGISTRY, scripts=scripts,
+               schemas=schemas)

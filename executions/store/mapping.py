@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from orchestrator.engine.model import TaskDefinition, TaskState, WorkflowState
+from orchestrator.engine.schemas import schema_fields
 from orchestrator.engine.status import TaskStatus, WorkflowStatus
 from orchestrator.systemtasks import registry
 
@@ -74,6 +75,7 @@ def task_definition(doc: Mapping[str, Any]) -> TaskDefinition:
                 values[name] = value
         elif isinstance(value, int) and not isinstance(value, bool):
             values[name] = value
+    values.update(schema_fields(doc))
     definition = TaskDefinition(name=str(doc.get("name") or ""), **values)
     poll = definition.poll_timeout_seconds
     return replace(definition, response_timeout_seconds=max(1, definition.response_timeout_seconds),

@@ -8,6 +8,7 @@ from . import poll, sync_views
 from . import views_event as event
 from . import views_metadata as meta
 from . import views_operations as ops
+from . import views_schema as schema
 from . import views_search as search
 from . import views_tasks as t
 from . import views_token as tok
@@ -27,6 +28,10 @@ urlpatterns = [
     path("metadata/taskdefs", meta.TaskDefs.as_view()),
     path("metadata/taskdefs/<str:name>", meta.TaskDefDetail.as_view()),
     path("metadata/task/<str:name>/tags", meta.TaskDefTags.as_view()),
+    # schemas (Orkes' schema registry)
+    path("schema", schema.Schemas.as_view()),
+    path("schema/<str:name>", schema.SchemaByName.as_view()),
+    path("schema/<str:name>/<int:version>", schema.SchemaVersion.as_view()),
     # workflows
     path("workflow", wf.StartWorkflow.as_view()),
     path("workflow/decide/<str:workflow_id>", wf.DecideWorkflow.as_view()),

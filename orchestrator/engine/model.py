@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from .schemas import SchemaRef
 from .status import TaskStatus, WorkflowStatus
 
 JSON = Any
@@ -34,6 +35,11 @@ class TaskDefinition:
     rate_limit_per_frequency: int = 0
     rate_limit_frequency_in_seconds: int = 1
     concurrent_exec_limit: int = 0
+    # Orkes' schema contract: with `enforce_schema`, a worker task's resolved input must match
+    # `input_schema` (else it fails, terminally) and its reported output `output_schema`.
+    input_schema: SchemaRef | None = None
+    output_schema: SchemaRef | None = None
+    enforce_schema: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from . import expressions
 from .definition import Next, Node, WorkflowDefinition
 from .env import Env
 from .model import JSON, TaskDefinition, TaskState, WorkflowState
+from .schemas import describe
 from .scripts import Scripts
 from .status import TaskStatus, WorkflowStatus
 from .tasktype import TaskTypes, wire_task_type
@@ -216,7 +217,18 @@ class Run:
         self.created[task_id] = None
         self.tasks[task_id] = task
         self._remember(task)
+        refusal = self._input_refusal(tdef, task) if handler.is_worker else None
+        if refusal is not None:
+            # The input will be the same on every attempt, so retries cannot help: terminal.
+            return self.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, reason=refusal)
         return self.put(handler.start(self, task, node))
+
+    def _input_refusal(self, tdef: TaskDefinition | None, task: TaskState) -> str | None:
+        """Why an enforced `inputSchema` refuses this task's resolved input; None if it conforms."""
+        if tdef is None or not tdef.enforce_schema or tdef.input_schema is None:
+            return None
+        found = self.env.schemas.violations(tdef.input_schema, dict(task.input))
+        return describe("Task input", tdef.input_schema, found) if found else None
 
     def domain_for(self, def_name: str) -> str | None:
         mapping = self.state.task_to_domain

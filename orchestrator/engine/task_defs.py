@@ -11,6 +11,7 @@ from dataclasses import fields
 from typing import Any
 
 from .model import TaskDefinition
+from .schemas import schema_fields
 
 
 def _camel(snake: str) -> str:
@@ -36,6 +37,7 @@ def task_definition(doc: Mapping[str, Any], name: str) -> TaskDefinition:
     template = doc.get("inputTemplate")
     if isinstance(template, dict):
         values["input_template"] = template
+    values.update(schema_fields(doc))
     if values.get("response_timeout_seconds", 1) < 1:
         del values["response_timeout_seconds"]  # as for registered defs: below 1 s means the default
     if values.get("poll_timeout_seconds", 1) < 1:

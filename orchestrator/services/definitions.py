@@ -11,6 +11,7 @@ from django.db import transaction
 from executions import store
 from orchestrator.engine.validation import Problem, check_task_def, check_workflow_def, errors
 from orchestrator.models import TaskDef, WorkflowDef
+from orchestrator.schemas import references as schema_references
 from orchestrator.systemtasks.registry import REGISTRY
 
 from . import tags
@@ -43,8 +44,14 @@ def validate_workflow_def(doc: Any) -> list[Problem]:
     """Every problem of a WorkflowDef, including those of the TaskDefs its tasks carry inline."""
     problems = check_workflow_def(doc, REGISTRY)
     if isinstance(doc, dict):
+        problems += schema_references.workflow_def_problems(doc)
         problems += _inline_task_def_problems(doc.get("tasks"), "$.tasks")
     return problems
+
+
+def _check_task_def(doc: Any) -> list[Problem]:
+    # The schema references need the registry, so they are checked here rather than in the engine.
+    return check_task_def(doc) + schema_references.task_def_problems(doc)
 
 
 def _inline_task_def_problems(tasks: Any, path: str) -> list[Problem]:
@@ -59,7 +66,7 @@ def _inline_task_def_problems(tasks: Any, path: str) -> list[Problem]:
         if inline is not None:
             ref = task.get("taskReferenceName") if isinstance(task.get("taskReferenceName"), str) else None
             doc = {**inline, "name": inline.get("name") or task.get("name")} if isinstance(inline, dict) else inline
-            for p in check_task_def(doc):
+            for p in _check_task_def(doc):
                 out.append(replace(p, path=p.path.replace("$", f"{here}.taskDefinition", 1), ref=ref))
         cases = task.get("decisionCases")
         for case, nested in (cases.items() if isinstance(cases, dict) else []):
@@ -131,7 +138,7 @@ def delete_workflow_def(name: str, version: int) -> None:
 
 
 def normalise_task_def(doc: Any) -> dict[str, Any]:
-    problems = check_task_def(doc)
+    problems = _check_task_def(doc)
     if problems:
         raise ValidationFailed("Task definition", problems)
     full = dict(TASK_DEF_DEFAULTS)

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from executions import store
 from orchestrator.engine import operations
-from orchestrator.engine.model import WorkflowState
+from orchestrator.engine.model import TaskState, WorkflowState
 from orchestrator.models import WorkflowDef
+from orchestrator.schemas import enforce
 from orchestrator.systemtasks import registry
 
 from . import runtime
@@ -67,6 +68,7 @@ def rerun(workflow_id: str, request: dict[str, Any]) -> str:
     def plan(row: Workflow, state: WorkflowState) -> tuple[operations.Plan, Mapping[str, Any]]:
         now = timezone.now()
         tasks = store.task_states_of(row.id)
+        _check_rerun_input(row, tasks, task_id, request.get("taskInput"), workflow_input)
         if task_id:
             return operations.rerun_from(store.definition_of(row), state, tasks, now, str(task_id),
                                          request.get("taskInput"), workflow_input, correlation_id), NO_COLUMNS
@@ -75,6 +77,17 @@ def rerun(workflow_id: str, request: dict[str, Any]) -> str:
 
     runtime.execute(Operate(workflow_id, "rerun", plan))
     return workflow_id
+
+
+def _check_rerun_input(row: Workflow, tasks: list[TaskState], task_id: Any, task_input: Any,
+                       workflow_input: Any) -> None:
+    """A rerun's new inputs meet the same enforced schemas as a start's and a scheduled task's."""
+    if isinstance(workflow_input, dict):
+        enforce.check_workflow_input(row.snapshot.definition, workflow_input)
+    target = next((t for t in tasks if t.task_id == task_id), None) if task_id else None
+    if isinstance(task_input, dict) and task_input and target is not None and registry.is_worker_type(target.task_type):
+        inline = store.definition_of(row).inline_task_defs.get(target.def_name)
+        enforce.check_task_input(inline or store.TaskDefs()(target.def_name), task_input)
 
 
 def skip_task(

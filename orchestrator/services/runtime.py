@@ -38,6 +38,7 @@ from orchestrator.engine.evaluator import end_workflow, evaluate
 from orchestrator.engine.model import Outcome, TaskState, WorkflowState
 from orchestrator.engine.results import ResultRejected, apply_result
 from orchestrator.engine.status import TaskStatus, WorkflowStatus
+from orchestrator.schemas import enforce
 from orchestrator.systemtasks import registry
 from orchestrator.wiring import engine_env
 
@@ -201,6 +202,10 @@ def _result(command: ReportResult, now: datetime) -> tuple[Workflow, Change, Tas
         updated = apply_result(task, command.result, now, is_worker=registry.is_worker_type(task.task_type))
     except ResultRejected as exc:
         raise Conflict(str(exc)) from exc
+    if updated is not None and updated.status == TaskStatus.COMPLETED and registry.is_worker_type(task.task_type):
+        # A worker's output is refused (400, nothing written) when it breaks an enforced outputSchema.
+        inline = definition_of(row).inline_task_defs.get(task.def_name)
+        enforce.check_task_output(inline or TaskDefs()(task.def_name), updated.output)
     logs = tuple((command.task_id, text) for text in command.logs)
     if updated is None:
         return row, Change(decide=False, logs=logs), task

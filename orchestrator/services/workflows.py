@@ -12,6 +12,7 @@ from django.utils import timezone
 from executions import store
 from orchestrator.engine.status import WorkflowStatus
 from orchestrator.models import WorkflowDef
+from orchestrator.schemas import enforce
 
 from . import definitions, runtime
 from .commands import Pause, RecordFailureWorkflow, Remove, Resume, Start, Terminate
@@ -64,6 +65,7 @@ def start(req: StartRequest) -> str:
         wf_input = copy.deepcopy(req.input or {})
         for key, value in (doc.get("inputTemplate") or {}).items():
             wf_input.setdefault(key, copy.deepcopy(value))
+        enforce.check_workflow_input(doc, wf_input)
         values = {
             "id": new_id(),
             "name": doc["name"],

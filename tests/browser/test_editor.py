@@ -133,3 +133,35 @@ def test_run_and_watch_it_complete(editor_stack: Stack) -> None:
     assert wf["status"] == "COMPLETED"
     assert sorted(done) == ["charge", "notify", "ship"]
     assert data["inlineOutput"] == {"result": 42}
+
+
+def test_the_inspector_shows_input_schema_fields_and_completion_offers_schema_fields(editor_stack: Stack) -> None:
+    order = {"type": "object", "required": ["order", "region"], "properties": {
+        "order": {"type": "object", "required": ["total"], "properties": {
+            "total": {"type": "number"}, "currency": {"enum": ["EUR", "USD"]}}},
+        "region": {"type": "string"}, XSS: {"type": "string"}}}
+    tax = {"type": "object", "required": ["tax"], "properties": {"tax": {"type": "number"}}}
+    with editor_stack.client() as api:
+        api.post("/schema", json=[{"name": "order", "version": 1, "type": "JSON", "data": order},
+                                  {"name": "tax", "version": 1, "type": "JSON", "data": tax},
+                                  {"name": "wf_in", "version": 1, "type": "JSON", "data": {
+                                      "type": "object", "properties": {"customer": {"type": "string"}}}}]
+                 ).raise_for_status()
+        api.post("/metadata/taskdefs", json=[
+            {"name": "calc_tax", "enforceSchema": True, "inputSchema": {"name": "order", "version": 1},
+             "outputSchema": {"name": "tax", "version": 1}}]).raise_for_status()
+        api.post("/metadata/workflow", json={
+            "name": "browser_schema", "version": 1, "schemaVersion": 2, "inputSchema": {"name": "wf_in", "version": 1},
+            "tasks": [simple("calc", "calc_tax", inputParameters={"order": "${workflow.input.order}"}),
+                      simple("ship", "ship")]}).raise_for_status()
+    data = result(run_scenario(editor_stack, "schemas.mjs", env={"WF_NAME": "browser_schema"}))
+    assert data["rows"] == [["order", "object", "required"], ["total", "number", "required"],
+                            ["currency", 'one of: "EUR", "USD"', ""], ["region", "string", "required not set"],
+                            [XSS, "string", ""]]
+    assert data["missing"] == 1
+    assert "Value of region" in data["keys"]  # "Add required input" added the one not set
+    offered = " | ".join(data["offered"])
+    assert "${calc.output.tax}" in offered and "output schema: number, required" in offered
+    assert "${workflow.input.customer}" in offered
+    assert data["workflowSchema"] == "wf_in" and data["enforcedInJson"]
+    assert data["dialogs"] == []

@@ -35,6 +35,10 @@ API: dict[str, tuple[str, dict[str, int]]] = {
     # Statuses as read from that branch's views (`{}` is not a tag list): confirm at merge.
     "api/metadata/workflow/<str:name>/tags": (ADMIN, {"GET": 404, "PUT": 400, "POST": 400, "DELETE": 400}),
     "api/metadata/task/<str:name>/tags": (ADMIN, {"GET": 404, "PUT": 400, "POST": 400, "DELETE": 400}),
+    # schemas (the schemas branch): `{}` has no name or data, `nope` is no schema
+    "api/schema": (ADMIN, {"GET": 200, "POST": 400}),
+    "api/schema/<str:name>": (ADMIN, {"GET": 404, "DELETE": 404}),
+    "api/schema/<str:name>/<int:version>": (ADMIN, {"GET": 404, "DELETE": 404}),
     # workflows
     "api/workflow": (ADMIN, {"POST": 400}),
     "api/workflow/decide/<str:workflow_id>": (ADMIN, {"PUT": 404}),

@@ -20,6 +20,7 @@ from orchestrator.engine.evaluator import evaluate
 from orchestrator.engine.model import Outcome, TaskDefinition, TaskHistory, TaskState, WorkflowState
 from orchestrator.engine.operations import Plan
 from orchestrator.engine.results import TaskResult, apply_result
+from orchestrator.engine.schemas import NO_SCHEMAS, SchemaCheck
 from orchestrator.engine.status import TERMINAL_TASK_STATUSES, TaskStatus, WorkflowStatus
 from orchestrator.systemtasks import registry
 from orchestrator.wiring import engine_env
@@ -101,8 +102,9 @@ class Execution:
     def __init__(self, doc: dict[str, Any], wf_input: dict[str, Any] | None = None,
                  task_defs: Mapping[str, TaskDefinition | Mapping[str, Any]] | None = None,
                  variables: dict | None = None, status: WorkflowStatus = WorkflowStatus.RUNNING,
-                 start: bool = True) -> None:
+                 start: bool = True, schemas: SchemaCheck = NO_SCHEMAS) -> None:
         self.defn = definitions.parse(doc, registry.REGISTRY)
+        self.schemas = schemas  # the JSON Schema registry (none: an enforced schema fails closed)
         self.now = T0
         self.counter = 0
         self.task_defs = {name: task_def(d) for name, d in (task_defs or {}).items()}
@@ -126,7 +128,7 @@ class Execution:
         return f"t{self.counter}"
 
     def env(self, history: TaskHistory) -> Env:
-        return engine_env(self.now, self.new_id, history, self.task_defs.get)
+        return engine_env(self.now, self.new_id, history, self.task_defs.get, schemas=self.schemas)
 
     def open_tasks(self) -> list[TaskState]:
         """What the store hands the evaluator: rows not both terminal and processed."""

@@ -233,10 +233,18 @@ def test_task_def_error_id(pid: str, doc: Any, path: str) -> None:
     assert pairs(check_task_def(doc)) == [(pid, path)]
 
 
+# The schema-reference checks need the registry (a database), so their ids are tested in the DB tier.
+SCHEMA_REFERENCES = Path(__file__).resolve().parents[2] / "orchestrator" / "schemas" / "references.py"
+SCHEMA_API_TESTS = Path(__file__).resolve().parents[2] / "tests" / "db_api" / "test_schemas__api.py"
+DB_TIER_IDS = ["TD.E015", "TD.E016", "TD.E017", "WF.E055", "WF.E056", "WF.E057"]
+
+
 def test_every_id_is_tested_and_documented_once() -> None:
-    tested = [c[0] for c in WF_CASES + TD_CASES]
+    db_tested = SCHEMA_API_TESTS.read_text()
+    assert all(f'"{pid}"' in db_tested for pid in DB_TIER_IDS)
+    tested = [c[0] for c in WF_CASES + TD_CASES] + DB_TIER_IDS
     assert len(tested) == len(set(tested))
-    sources = Path(validation.__file__).read_text() + "".join(
+    sources = Path(validation.__file__).read_text() + SCHEMA_REFERENCES.read_text() + "".join(
         p.read_text() for p in Path(systemtasks.__file__).parent.glob("*.py"))
     emitted = set(re.findall(r'"((?:WF|TD)\.E\d{3})"', sources))
     documented = re.findall(r"^\| `((?:WF|TD)\.E\d{3})` \|", DOCS.read_text(), flags=re.MULTILINE)

@@ -1,4 +1,5 @@
 /** The Conductor REST API of this server, used with the browser session (CSRF header on writes). */
+import type { SchemaDef } from "./model/schemas";
 import type { WorkflowDef } from "./model/types";
 
 export interface Config {
@@ -126,6 +127,7 @@ export const api = {
   validate: (def: WorkflowDef) =>
     request<{ valid: boolean; warnings?: Problem[] }>("POST", "/metadata/workflow/validate", def),
   taskDefs: () => request<TaskDef[]>("GET", "/metadata/taskdefs"),
+  schemas: () => request<SchemaDef[]>("GET", "/schema"),
   start: (name: string, version: number | undefined, input: unknown) =>
     request<string>("POST", "/workflow", { name, version, input }, { text: true }),
   workflow: (id: string) => request<RunWorkflow>("GET", `/workflow/${enc(id)}?includeTasks=true`),

@@ -1,5 +1,6 @@
 /** `${...}` completion candidates for a place in the definition: workflow input, variables, upstream outputs. */
 import { allTasks, asList, childLists, getIn, isPrefix, typeOf } from "./paths";
+import type { SchemaField, SchemaKeys } from "./schemas";
 import type { Path, Task, WorkflowDef } from "./types";
 
 export interface Candidate {
@@ -42,7 +43,10 @@ export function upstreamTasks(def: WorkflowDef, path: Path | null): Task[] {
   return out;
 }
 
-export function candidates(def: WorkflowDef, path: Path | null, outputKeys: Record<string, string[]> = {}): Candidate[] {
+const fieldDetail = (what: string, f: SchemaField) => `${what}: ${f.type}${f.required ? ", required" : ""}`;
+
+export function candidates(def: WorkflowDef, path: Path | null, outputKeys: Record<string, string[]> = {},
+  schemas: SchemaKeys = { outputs: {}, workflowInput: [] }): Candidate[] {
   const out: Candidate[] = [];
   const inputs = new Set<string>();
   if (Array.isArray(def.inputParameters)) def.inputParameters.forEach((k: unknown) => typeof k === "string" && inputs.add(k));
@@ -53,7 +57,9 @@ export function candidates(def: WorkflowDef, path: Path | null, outputKeys: Reco
     return "";
   });
   out.push({ expr: "workflow.input", detail: "the whole workflow input" });
-  for (const k of inputs) out.push({ expr: `workflow.input.${k}`, detail: "workflow input" });
+  const fromSchema = new Set(schemas.workflowInput.map((f) => f.path));
+  for (const f of schemas.workflowInput) out.push({ expr: `workflow.input.${f.path}`, detail: fieldDetail("input schema", f) });
+  for (const k of inputs) if (!fromSchema.has(k)) out.push({ expr: `workflow.input.${k}`, detail: "workflow input" });
   const vars = new Set<string>(def.variables && typeof def.variables === "object" ? Object.keys(def.variables) : []);
   for (const v of allTasks(def)) if (typeOf(v.task) === "SET_VARIABLE" && v.task.inputParameters) Object.keys(v.task.inputParameters).forEach((k) => vars.add(k));
   for (const k of vars) out.push({ expr: `workflow.variables.${k}`, detail: "workflow variable" });
@@ -65,6 +71,7 @@ export function candidates(def: WorkflowDef, path: Path | null, outputKeys: Reco
     out.push({ expr: `${ref}.output`, detail: `${type} output` });
     for (const k of OUTPUTS[type] ?? []) out.push({ expr: `${ref}.output.${k}`, detail: `${type} output` });
     for (const k of outputKeys[t.name ?? ""] ?? []) out.push({ expr: `${ref}.output.${k}`, detail: "task def outputKeys" });
+    for (const f of schemas.outputs[t.name ?? ""] ?? []) out.push({ expr: `${ref}.output.${f.path}`, detail: fieldDetail("output schema", f) });
     out.push({ expr: `${ref}.input`, detail: `${type} input` });
     out.push({ expr: `${ref}.status`, detail: "task status" });
   }

@@ -2,6 +2,7 @@ import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } fro
 import { api, isWarning, problemsOf, stripServerFields, type Problem, type TaskDef } from "../api";
 import { createTasks } from "../model/catalog";
 import { diffDefinitions } from "../model/diff";
+import type { SchemaDef } from "../model/schemas";
 import { addBranch, addCase, blockAt, deleteTask, duplicateTask, pasteTasks, removeBranch, removeCase, renameCase, usedRefs, insertTasks, canInsertAt } from "../model/ops";
 import { allTasks, getIn, parseJsonPath, pathKey, refIndex, taskPathOf, typeOf } from "../model/paths";
 import type { InsertPoint, Path, Task, WorkflowDef } from "../model/types";
@@ -56,6 +57,7 @@ export function EditorPage({ route, theme, toggleTheme }: { route: Route; theme:
   const [view, setView] = useState<"diagram" | "outline">("diagram");
   const [palette, setPalette] = useState<{ insert: InsertPoint; anchor: { x: number; y: number } } | null>(null);
   const [taskDefs, setTaskDefs] = useState<TaskDef[]>([]);
+  const [schemas, setSchemas] = useState<SchemaDef[]>([]);
   const [workflowNames, setWorkflowNames] = useState<string[]>([]);
   const [dialog, setDialog] = useState<null | "save" | "compare" | "run" | "shortcuts" | { rename: { path: Path; key: string } }>(null);
   const [runTask, setRunTask] = useState<string | null>(null);
@@ -97,6 +99,7 @@ export function EditorPage({ route, theme, toggleTheme }: { route: Route; theme:
       setLoading(false);
     })();
     api.taskDefs().then((d) => !cancelled && setTaskDefs(d), () => undefined);
+    api.schemas().then((d) => !cancelled && setSchemas(d), () => undefined);
     return () => {
       cancelled = true;
     };
@@ -402,7 +405,7 @@ export function EditorPage({ route, theme, toggleTheme }: { route: Route; theme:
               {run && <button role="tab" aria-selected={tab === "run"} className={tab === "run" ? "on" : ""} onClick={() => setTab("run")}>Run</button>}
             </div>
             <div className="tab-body">
-              {tab === "inspector" && (run ? <div className="muted pad">The workflow is shown read-only while you watch a run. Use “Back to editing” to change it.</div> : <Inspector taskDefs={taskDefs} workflowNames={workflowNames} />)}
+              {tab === "inspector" && (run ? <div className="muted pad">The workflow is shown read-only while you watch a run. Use “Back to editing” to change it.</div> : <Inspector taskDefs={taskDefs} schemas={schemas} workflowNames={workflowNames} />)}
               {tab === "json" && (
                 <Suspense fallback={<div className="loading">Loading editor…</div>}>
                   <JsonView />

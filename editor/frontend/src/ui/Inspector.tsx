@@ -1,13 +1,15 @@
 import { useMemo } from "react";
 import { candidates as exprCandidates } from "../model/expressions";
+import { schemaKeys, settingsFor, type SchemaDef } from "../model/schemas";
 import { typeInfo } from "../model/catalog";
 import { addBranch, addCase, removeBranch, removeCase, renameCase, updateTask } from "../model/ops";
-import { asList, getIn, pathKey, typeOf } from "../model/paths";
+import { allTasks, asList, getIn, pathKey, typeOf } from "../model/paths";
 import type { Path, Task, WorkflowDef } from "../model/types";
 import { store, useStore } from "../store";
 import type { TaskDef } from "../api";
 import { Check, ExprInput, Field, JsonField, KVEditor, KeyInput, NumberInput, Select } from "./fields";
 import { editorUrl } from "./router";
+import { InputSchema } from "./SchemaFields";
 
 const without = (obj: Record<string, unknown>, key: string, value: unknown) => {
   const out = { ...obj };
@@ -16,19 +18,20 @@ const without = (obj: Record<string, unknown>, key: string, value: unknown) => {
   return out;
 };
 
-export function Inspector({ taskDefs, workflowNames }: { taskDefs: TaskDef[]; workflowNames: string[] }) {
+export function Inspector({ taskDefs, schemas = [], workflowNames }: { taskDefs: TaskDef[]; schemas?: SchemaDef[]; workflowNames: string[] }) {
   const def = useStore((s) => s.def);
   const selected = useStore((s) => s.selected);
   const task = selected ? (getIn(def, selected) as Task | undefined) : undefined;
-  if (!selected || !task) return <WorkflowSettings def={def} workflowNames={workflowNames} />;
-  return <TaskForm key={pathKey(selected)} def={def} path={selected} task={task} taskDefs={taskDefs} workflowNames={workflowNames} />;
+  if (!selected || !task) return <WorkflowSettings def={def} taskDefs={taskDefs} schemas={schemas} workflowNames={workflowNames} />;
+  return <TaskForm key={pathKey(selected)} def={def} path={selected} task={task} taskDefs={taskDefs} schemas={schemas} workflowNames={workflowNames} />;
 }
 
-function TaskForm({ def, path, task, taskDefs }: { def: WorkflowDef; path: Path; task: Task; taskDefs: TaskDef[]; workflowNames: string[] }) {
+function TaskForm({ def, path, task, taskDefs, schemas }: { def: WorkflowDef; path: Path; task: Task; taskDefs: TaskDef[]; schemas: SchemaDef[]; workflowNames: string[] }) {
   const type = typeOf(task);
   const info = typeInfo(type);
   const outputKeys = useMemo(() => Object.fromEntries(taskDefs.map((d) => [d.name, (d.outputKeys as string[]) ?? []])), [taskDefs]);
-  const cands = useMemo(() => exprCandidates(def, path, outputKeys), [def, path, outputKeys]);
+  const keys = useMemo(() => schemaKeys(def, allTasks(def).map((v) => v.task), taskDefs, schemas), [def, taskDefs, schemas]);
+  const cands = useMemo(() => exprCandidates(def, path, outputKeys, keys), [def, path, outputKeys, keys]);
   const key = pathKey(path);
   const commit = (next: Task, field: string) => store.commit(updateTask(store.get().def, path, next), { coalesce: key + "|" + field });
   const set = (field: string, value: unknown) => commit((field === "name" ? { ...task, name: value } : without(task, field, value)) as Task, field);
@@ -299,6 +302,8 @@ function TaskForm({ def, path, task, taskDefs }: { def: WorkflowDef; path: Path;
       </Field>
       <Field label="Description"><input className="input" value={task.description ?? ""} onChange={(e) => set("description", e.target.value)} aria-label="Task description" /></Field>
       {specific}
+      <InputSchema settings={settingsFor(task, taskDefs)} schemas={schemas} inputs={inputs}
+        onAddMissing={(missing) => setInputs({ ...inputs, ...Object.fromEntries(missing.map((k) => [k, ""])) })} />
       {type !== "JOIN" && type !== "FORK_JOIN" && type !== "NOOP" && (
         <>
           <div className="section-title">{type === "SET_VARIABLE" ? "Variables to set" : "Input parameters"}</div>
@@ -321,8 +326,9 @@ function TaskForm({ def, path, task, taskDefs }: { def: WorkflowDef; path: Path;
   );
 }
 
-function WorkflowSettings({ def }: { def: WorkflowDef; workflowNames: string[] }) {
-  const cands = useMemo(() => exprCandidates(def, null), [def]);
+function WorkflowSettings({ def, taskDefs, schemas }: { def: WorkflowDef; taskDefs: TaskDef[]; schemas: SchemaDef[]; workflowNames: string[] }) {
+  const keys = useMemo(() => schemaKeys(def, allTasks(def).map((v) => v.task), taskDefs, schemas), [def, taskDefs, schemas]);
+  const cands = useMemo(() => exprCandidates(def, null, {}, keys), [def, keys]);
   const set = (field: string, value: unknown) => store.commit(without(def, field, value) as WorkflowDef, { coalesce: "wf|" + field });
   return (
     <div className="inspector" data-testid="workflow-settings">
@@ -338,6 +344,7 @@ function WorkflowSettings({ def }: { def: WorkflowDef; workflowNames: string[] }
       <Field label="Input parameters" hint="Names of the inputs this workflow expects, comma separated (documentation and completion).">
         <input className="input mono" value={(def.inputParameters ?? []).join(", ")} onChange={(e) => set("inputParameters", e.target.value.split(",").map((s) => s.trim()).filter(Boolean))} aria-label="Input parameters" />
       </Field>
+      <WorkflowInputSchema def={def} schemas={schemas} set={set} />
       <div className="section-title">Output parameters</div>
       <KVEditor value={def.outputParameters} onChange={(v) => set("outputParameters", v)} candidates={cands} addLabel="Add output" />
       <Field label="Input template (defaults, JSON)"><JsonField value={def.inputTemplate} onChange={(v) => set("inputTemplate", v)} ariaLabel="Input template" /></Field>
@@ -352,5 +359,25 @@ function WorkflowSettings({ def }: { def: WorkflowDef; workflowNames: string[] }
       <Field label="Owner email"><input className="input" type="email" value={def.ownerEmail ?? ""} onChange={(e) => set("ownerEmail", e.target.value)} aria-label="Owner email" /></Field>
       <Check label="Restartable (a completed run can be restarted)" checked={def.restartable !== false} onChange={(v) => set("restartable", v)} />
     </div>
+  );
+}
+
+const NO_SCHEMA = "(none)";
+
+/** The workflow's inputSchema (a registered schema by name and version) and whether starts are checked against it. */
+function WorkflowInputSchema({ def, schemas, set }: { def: WorkflowDef; schemas: SchemaDef[]; set: (field: string, value: unknown) => void }) {
+  const ref = def.inputSchema && typeof def.inputSchema === "object" ? (def.inputSchema as { name?: string; version?: number }) : undefined;
+  const names = [...new Set(schemas.map((s) => s.name))].sort();
+  const latest = (name: string) => Math.max(...schemas.filter((s) => s.name === name).map((s) => s.version));
+  return (
+    <>
+      <div className="row2">
+        <Field label="Input schema" hint="A registered JSON Schema for the workflow input; its fields are offered in ${…} completion.">
+          <Select value={ref?.name ?? NO_SCHEMA} options={[NO_SCHEMA, ...names]} onChange={(v) => set("inputSchema", v === NO_SCHEMA ? undefined : { name: v, version: latest(v) })} ariaLabel="Workflow input schema" />
+        </Field>
+        {ref && <Field label="Version"><NumberInput value={ref.version} onChange={(v) => set("inputSchema", { ...ref, version: v })} min={1} ariaLabel="Input schema version" /></Field>}
+      </div>
+      {ref && <Check label="Enforce it (a start whose input breaks the schema is refused)" checked={def.enforceSchema === true} onChange={(v) => set("enforceSchema", v || undefined)} />}
+    </>
   );
 }

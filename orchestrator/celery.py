@@ -10,4 +10,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orchestrator.settings")
 
 app = Celery("orchestrator", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["orchestrator"], related_name="tasks")
+app.autodiscover_tasks(["orchestrator", "orchestrator.scheduler"], related_name="tasks")

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "channels",
     "django_celery_beat",
     "orchestrator",
+    "orchestrator.scheduler",
     "executions",
     "editor",
 ]

@@ -7,6 +7,7 @@ from django.urls import path, re_path
 from . import poll, sync_views
 from . import views_metadata as meta
 from . import views_operations as ops
+from . import views_scheduler as sch
 from . import views_search as search
 from . import views_tasks as t
 from . import views_token as tok
@@ -64,6 +65,17 @@ urlpatterns = [
     path("tasks/<str:workflow_id>/<str:status>/signal/sync", sync_views.signal, {"sync": True}),
     path("tasks/<str:workflow_id>/<str:ref>/<str:status>", t.UpdateByRef.as_view()),
     path("tasks/<str:workflow_id>/<str:ref>/<str:status>/sync", t.UpdateByRef.as_view(), {"sync": True}),
+    # scheduler
+    path("scheduler/schedules", sch.Schedules.as_view()),
+    path("scheduler/schedules/<str:name>", sch.ScheduleDetail.as_view()),
+    path("scheduler/schedules/<str:name>/pause", sch.PauseSchedule.as_view()),
+    path("scheduler/schedules/<str:name>/resume", sch.ResumeSchedule.as_view()),
+    path("scheduler/schedules/<str:name>/tags", sch.ScheduleTags.as_view()),
+    path("scheduler/admin/pause", sch.PauseAll.as_view()),
+    path("scheduler/admin/resume", sch.ResumeAll.as_view()),
+    path("scheduler/admin/requeue", sch.Requeue.as_view()),
+    path("scheduler/nextFewSchedules", sch.NextFewSchedules.as_view()),
+    path("scheduler/search/executions", sch.SearchExecutions.as_view()),
     # Last: whatever nothing above matched gets Conductor's JSON 404 instead of Django's HTML page.
     re_path(r"^(?P<path>.*)$", unknown_path),
 ]

@@ -73,6 +73,17 @@ API: dict[str, tuple[str, dict[str, int]]] = {
     "api/tasks/<str:workflow_id>/<str:status>/signal/sync": (ADMIN, {"POST": 400}),
     "api/tasks/<str:workflow_id>/<str:ref>/<str:status>": (ADMIN, {"POST": 404}),
     "api/tasks/<str:workflow_id>/<str:ref>/<str:status>/sync": (ADMIN, {"POST": 404}),
+    # scheduler (`{}` is no SaveScheduleRequest / tag list; `nope` names no schedule)
+    "api/scheduler/schedules": (ADMIN, {"GET": 200, "POST": 400}),
+    "api/scheduler/schedules/<str:name>": (ADMIN, {"GET": 404, "DELETE": 404}),
+    "api/scheduler/schedules/<str:name>/pause": (ADMIN, {"GET": 404, "PUT": 404}),
+    "api/scheduler/schedules/<str:name>/resume": (ADMIN, {"GET": 404, "PUT": 404}),
+    "api/scheduler/schedules/<str:name>/tags": (ADMIN, {"GET": 404, "PUT": 400, "DELETE": 400}),
+    "api/scheduler/admin/pause": (ADMIN, {"GET": 200}),
+    "api/scheduler/admin/resume": (ADMIN, {"GET": 200}),
+    "api/scheduler/admin/requeue": (ADMIN, {"GET": 200}),
+    "api/scheduler/nextFewSchedules": (ADMIN, {"GET": 400}),
+    "api/scheduler/search/executions": (ADMIN, {"GET": 200}),
     # The compat branch's last /api pattern: Conductor's JSON 404 for any other path, unauthenticated.
     "api/^(?P<path>.*)$": (PUBLIC, {"GET": 404, "POST": 404, "PUT": 404, "DELETE": 404}),
 }

@@ -19,7 +19,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -196,3 +196,40 @@ def fire_json(row: ScheduleFire) -> dict[str, Any]:
         "zoneId": row.zone_id,
         "orgId": None,
     }
+
+
+# -- reads for the pages ------------------------------------------------------------------------
+
+
+def history(schedule: Schedule, limit: int = 100) -> list[ScheduleFire]:
+    return list(ScheduleFire.objects.filter(schedule=schedule).order_by("-scheduled_time")[:limit])
+
+
+def last_fires(rows: list[Schedule]) -> dict[int, ScheduleFire]:
+    """The latest fire of each schedule, one query."""
+    if connection.features.can_distinct_on_fields:
+        latest = (ScheduleFire.objects.filter(schedule__in=rows).order_by("schedule_id", "-scheduled_time")
+                  .distinct("schedule_id"))
+        return {f.schedule_id: f for f in latest}
+    out: dict[int, ScheduleFire] = {}
+    for row in rows:  # SQLite has no DISTINCT ON: one indexed query per schedule
+        fire = ScheduleFire.objects.filter(schedule=row).order_by("-scheduled_time").first()
+        if fire is not None:
+            out[row.pk] = fire
+    return out
+
+
+def next_fire(row: Schedule, now: datetime | None = None) -> datetime | None:
+    """When the schedule fires next (None if paused, ended, or its cron never fires)."""
+    if row.paused:
+        return None
+    now = now or timezone.now()
+    after = max(now, row.schedule_start_time - timedelta(microseconds=1)) if row.schedule_start_time else now
+    try:
+        nxt = SpringCron.parse(row.cron_expression, row.zone_id).next_after(after)
+    except CronError:
+        return None
+    if nxt is None or (row.schedule_end_time is not None and nxt > row.schedule_end_time):
+        return None
+    return nxt
+

@@ -18,6 +18,9 @@ SITE = "admin-site"  # the Django admin: staff sessions only
 SITE_LOGIN = "admin-login"  # the admin's login page: open; a staff session is sent on
 SITE_LOGOUT = "admin-logout"  # POST only (Django 5): GET is 405 for staff, others go to the index
 STREAM = "stream"  # a websocket: the rule of GET /api/workflow/{id}
+# A login_required page that answers the dummy GET with a 4xx (not 401/403) for any session: a
+# name that is not there (404), a POST-only action (405), a preview without its query (400).
+PAGE_4XX = "page-4xx"
 
 
 API: dict[str, tuple[str, dict[str, int]]] = {
@@ -92,6 +95,13 @@ PAGES: dict[str, str] = {
     "": PAGE,
     "editor/": PAGE,
     "editor/<str:name>/": PAGE,
+    # schedules: looking needs a login; changing (POST) needs staff, tested in tests/db_api/test_scheduler__pages.py
+    "schedules/": PAGE,
+    "schedules/new/": PAGE,
+    "schedules/preview/": PAGE_4XX,
+    "schedules/<str:name>/": PAGE_4XX,
+    "schedules/<str:name>/edit/": PAGE_4XX,
+    "schedules/<str:name>/<str:action>/": PAGE_4XX,
 }
 
 ADMIN_SITE: dict[str, str] = {

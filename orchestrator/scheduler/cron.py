@@ -87,6 +87,7 @@ class SpringCron:
             if "?" in part and (part != "?" or i not in (3, 5)):
                 raise CronError(f"cronExpression: '?' is allowed only as the whole day-of-month or "
                                 f"day-of-week field, not in {FIELDS[i]}: {part!r}")
+            _check_ranges(part, i)
         if parts[3] == "?":
             parts[3] = "*"
         if parts[5] == "?":
@@ -169,6 +170,21 @@ class SpringCron:
         if second.utcoffset() != first.utcoffset() and self._every_hour:
             return [first.astimezone(UTC), second.astimezone(UTC)]
         return [first.astimezone(UTC)]
+
+
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+
+def _check_ranges(part: str, index: int) -> None:
+    """Spring refuses a range whose start is after its end (`10-2`); croniter would wrap it."""
+    names = {4: {m: i + 1 for i, m in enumerate(_MONTHS)}, 5: {d: i for i, d in enumerate(_DAYS)}}.get(index, {})
+    for item in part.split(","):
+        bounds = item.split("/")[0].split("-")
+        if len(bounds) != 2 or bounds[0].upper().startswith("L"):
+            continue
+        low, high = (names.get(b.upper(), int(b) if b.isdigit() else None) for b in bounds)
+        if low is not None and high is not None and low > high:
+            raise CronError(f"cronExpression: the range {item!r} in the {FIELDS[index]} field runs backwards")
 
 
 def _fold_shift(wall: datetime, zone: ZoneInfo) -> timedelta:

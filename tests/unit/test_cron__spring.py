@@ -133,6 +133,9 @@ def test_an_expression_that_never_fires_gives_none() -> None:
     "0 0 0 * 13 ?",         # no such month
     "? 0 0 * * *",          # ? outside the day fields
     "0 0 0 * * ?; rm",      # junk
+    "0 0 12 10-2 * ?",      # a range that runs backwards (croniter would wrap it)
+    "0 0 12 ? * FRI-MON",
+    "0 0 12 ? * L",         # L alone is no day of the week in Spring
     "",
 ])
 def test_invalid_expressions_name_the_field(expr: str) -> None:

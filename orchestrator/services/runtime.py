@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from executions import doorbell, events
@@ -327,8 +327,11 @@ def _fire(command: ScheduleFire, now: datetime) -> Done:
     try:
         with transaction.atomic():
             workflow_id = command.start()
-    except ServiceError as exc:
-        schedule_store.fire_failed(fire, str(exc))
+    except DatabaseError:
+        raise  # transient (a lock timeout, a lost connection): the whole fire is retried next tick
+    except Exception as exc:  # noqa: BLE001 - a refused start, or a bug in it: either way on record, not only in a log
+        reason = str(exc) if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
+        schedule_store.fire_failed(fire, reason)
         return Done(None, fired=True)
     schedule_store.fire_executed(fire, workflow_id)
     return Done(workflow_id, fired=True)

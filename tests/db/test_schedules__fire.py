@@ -161,3 +161,17 @@ def test_the_unique_fire_record_alone_stops_a_double() -> None:
     results = _race(lambda: runtime.execute(command).fired, count=3)
     assert sorted(results) == [False, False, True]  # type: ignore[type-var]
     assert len(fires(row)) == 1 and Workflow.objects.filter(name="sched_wf").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stored,words", [
+    ({"name": "sched_wf", "priority": 150}, "priority must be between 0 and 99"),  # refused by the start
+    ({"name": "sched_wf", "input": [1, 2]}, "TypeError"),  # a request the start cannot even read
+])
+def test_a_start_that_raises_is_on_record_and_the_next_time_still_fires(stored: dict, words: str) -> None:  # type: ignore[type-arg]
+    row = save("bad_request")
+    Schedule.objects.filter(pk=row.pk).update(start_workflow_request=stored)  # as if saved by an older version
+    assert schedule_fires.fire_due(row.pk, now=T0 + timedelta(minutes=1, seconds=1)) == 1
+    [fire] = fires(row)
+    assert fire.state == "FAILED" and words in (fire.reason or "")
+    assert schedule_fires.fire_due(row.pk, now=T0 + timedelta(minutes=2, seconds=1)) == 1  # not stuck on it

@@ -39,6 +39,9 @@ def check_save(doc: Any, user: str, now: datetime | None = None) -> Schedule:
     name = doc.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > _NAME_MAX:
         raise InvalidInput(f"name: a non-empty string of at most {_NAME_MAX} characters is required")
+    if "/" in name or name != name.strip():
+        # It is a path segment of every per-schedule endpoint and page.
+        raise InvalidInput(f"name must not contain '/' or start or end with spaces, got {name!r}")
     cron_text = doc.get("cronExpression")
     if not isinstance(cron_text, str) or not cron_text.strip():
         raise InvalidInput("cronExpression: a Spring cron expression (6 fields, seconds first) is required")

@@ -103,6 +103,7 @@ def test_next_few_schedules(api: Client) -> None:
     ({"cronExpression": None}, "cronExpression"),
     ({"zoneId": "Mars/Olympus"}, "zoneId"),
     ({"name": ""}, "name"),
+    ({"name": "a/b"}, "name"),
     ({"startWorkflowRequest": None}, "startWorkflowRequest"),
     ({"startWorkflowRequest": {"version": 1}}, "startWorkflowRequest.name"),
     ({"startWorkflowRequest": {"name": "no_such_wf"}}, "startWorkflowRequest.name"),

@@ -98,3 +98,16 @@ def test_preview_gives_ten_times_and_words_or_names_the_field() -> None:
     assert all(t.endswith("+00:00") for t in got["times"])
     bad = user.get("/schedules/preview/", {"cron": "0 0 9 ? * MON", "zone": "Bad/Zone"})
     assert bad.status_code == 400 and bad.json()["field"] == "zoneId"
+
+
+def test_the_admin_lists_schedules_beside_their_beat_entry_and_pauses_them() -> None:
+    login(True).post("/schedules/new/", form())
+    row = Schedule.objects.get(name="hourly")
+    staff = Client()
+    staff.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456"))
+    page = staff.get("/admin/scheduler/schedule/").content.decode()
+    assert "hourly" in page and f"/admin/django_celery_beat/periodictask/{row.periodic_task_id}/change/" in page
+    response = staff.post("/admin/scheduler/schedule/", {"action": "pause", "_selected_action": [row.pk]})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.paused and row.paused_reason == "paused in the admin" and not row.periodic_task.enabled  # type: ignore[union-attr]

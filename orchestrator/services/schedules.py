@@ -9,10 +9,12 @@ paused, or under the old expression, are not caught up later.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from orchestrator.models import WorkflowDef
@@ -203,7 +205,8 @@ def resume_all(user: str) -> None:
     _set_paused(Schedule.objects.filter(paused=True), False, None, user)
 
 
-def _set_paused(rows: Any, paused: bool, reason: str | None, user: str, missing: str | None = None) -> None:
+def _set_paused(rows: QuerySet[Schedule], paused: bool, reason: str | None, user: str,
+                missing: str | None = None) -> None:
     now = timezone.now()
     with transaction.atomic():
         locked = list(rows.select_for_update().order_by("pk"))
@@ -235,7 +238,7 @@ def delete_tags(name: str, tags: list[Tag]) -> None:
     _change_tags(name, lambda have: [t for t in have if t not in gone])
 
 
-def _change_tags(name: str, change: Any) -> None:
+def _change_tags(name: str, change: Callable[[list[Tag]], list[Tag]]) -> None:
     with transaction.atomic():
         row = Schedule.objects.select_for_update().filter(name=name).first()
         if row is None:

@@ -175,3 +175,16 @@ def test_a_start_that_raises_is_on_record_and_the_next_time_still_fires(stored: 
     [fire] = fires(row)
     assert fire.state == "FAILED" and words in (fire.reason or "")
     assert schedule_fires.fire_due(row.pk, now=T0 + timedelta(minutes=2, seconds=1)) == 1  # not stuck on it
+
+
+@pytest.mark.django_db
+def test_dst_nights_through_the_fire_path_neither_double_nor_invent_a_fire() -> None:
+    spring = datetime(2026, 3, 28, 11, 0, tzinfo=UTC)
+    row = save("berlin_0230", "0 30 2 * * ?", at=spring, zoneId="Europe/Berlin", runCatchupScheduleInstances=True)
+    assert schedule_fires.fire_due(row.pk, now=spring + timedelta(days=2)) == 1  # the 29th's 02:30 does not exist
+    assert [f.scheduled_time for f in fires(row)] == [datetime(2026, 3, 30, 0, 30, tzinfo=UTC)]
+    autumn = datetime(2026, 10, 24, 11, 0, tzinfo=UTC)
+    again = save("berlin_0230_autumn", "0 30 2 * * ?", at=autumn, zoneId="Europe/Berlin",
+                 runCatchupScheduleInstances=True)
+    assert schedule_fires.fire_due(again.pk, now=autumn + timedelta(days=1)) == 1  # 02:30 happens twice: one fire
+    assert [f.scheduled_time for f in fires(again)] == [datetime(2026, 10, 25, 0, 30, tzinfo=UTC)]

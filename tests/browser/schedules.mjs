@@ -39,7 +39,8 @@ await scenario("schedules", async ({ page }) => {
   await shot(page, "schedules-3-list-dark");
   await page.emulateMedia({ colorScheme: "light" });
   await page.goto(`/schedules/${NAME}/`);
-  await page.locator("#fires a[href*='/admin/executions/workflow/']").first().click();
+  // The history grows every 2 s (newest first): open the run of the fire seen first, by its id.
+  await page.locator(`#fires a[href="/admin/executions/workflow/${workflowId}/change/"]`).click();
   await page.waitForURL(`**/admin/executions/workflow/${workflowId}/change/`);
   const runPage = await page.locator("#content").innerText();
   check(runPage.includes(workflowId), "the run page shows the run");

@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orchestrator.settings")
 
 app = Celery("orchestrator", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["orchestrator"], related_name="tasks")
+app.autodiscover_tasks(["orchestrator", "orchestrator.scheduler"], related_name="tasks")
 
 # The event handlers' broker consumers run in the worker's main process (see the step's docstring).
 app.steps["worker"].add("orchestrator.eventing.bootstep:EventConsumers")

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "orchestrator",
     "orchestrator.eventing",
     "orchestrator.schemas",
+    "orchestrator.scheduler",
     "executions",
     "editor",
 ]

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("orchestrator.api.urls")),
     path("editor/", include("editor.urls")),
+    path("schedules/", include("orchestrator.scheduler.urls")),
     path("", include("executions.urls")),
 ]

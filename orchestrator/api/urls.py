@@ -8,6 +8,7 @@ from . import poll, sync_views
 from . import views_event as event
 from . import views_metadata as meta
 from . import views_operations as ops
+from . import views_scheduler as sch
 from . import views_schema as schema
 from . import views_search as search
 from . import views_tasks as t
@@ -73,6 +74,17 @@ urlpatterns = [
     # event handlers
     path("event", event.EventHandlers.as_view()),
     path("event/<str:key>", event.EventHandlersByKey.as_view()),
+    # scheduler
+    path("scheduler/schedules", sch.Schedules.as_view()),
+    path("scheduler/schedules/<str:name>", sch.ScheduleDetail.as_view()),
+    path("scheduler/schedules/<str:name>/pause", sch.PauseSchedule.as_view()),
+    path("scheduler/schedules/<str:name>/resume", sch.ResumeSchedule.as_view()),
+    path("scheduler/schedules/<str:name>/tags", sch.ScheduleTags.as_view()),
+    path("scheduler/admin/pause", sch.PauseAll.as_view()),
+    path("scheduler/admin/resume", sch.ResumeAll.as_view()),
+    path("scheduler/admin/requeue", sch.Requeue.as_view()),
+    path("scheduler/nextFewSchedules", sch.NextFewSchedules.as_view()),
+    path("scheduler/search/executions", sch.SearchExecutions.as_view()),
     # Last: whatever nothing above matched gets Conductor's JSON 404 instead of Django's HTML page.
     re_path(r"^(?P<path>.*)$", unknown_path),
 ]

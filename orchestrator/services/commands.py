@@ -137,7 +137,24 @@ class RunSystemTask:
     step: SystemTaskStep = field(compare=False)
 
 
+@dataclass(frozen=True)
+class ScheduleFire:
+    """A schedule fires for `scheduled_time`: insert its unique fire record and start the
+    workflow, in one transaction. `start` is the Start path bound to the schedule's request
+    (`services.workflows.start`) and returns the new id; if it refuses (definition deleted, bad
+    input) the fire is recorded FAILED with the reason. A second fire of the same (schedule,
+    time) — another beat, a redelivered message — finds the record and does nothing."""
+
+    schedule_id: int
+    schedule_name: str
+    scheduled_time: datetime
+    workflow_name: str
+    request: Mapping[str, Any]
+    zone_id: str
+    start: Callable[[], str] = field(compare=False)
+
+
 # Commands that change one workflow under its lock, and the ones that take no workflow lock.
 WorkflowCommand = (Start | Decide | ReportResult | Terminate | Pause | Resume | Remove | Operate
                    | ReopenParentTask | RecordFailureWorkflow | RunSystemTask)
-Command = WorkflowCommand | Claim | AppendLog
+Command = WorkflowCommand | Claim | AppendLog | ScheduleFire

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from executions import doorbell, events
@@ -38,6 +38,7 @@ from orchestrator.engine.evaluator import end_workflow, evaluate
 from orchestrator.engine.model import Outcome, TaskState, WorkflowState
 from orchestrator.engine.results import ResultRejected, apply_result
 from orchestrator.engine.status import TaskStatus, WorkflowStatus
+from orchestrator.scheduler import store as schedule_store
 from orchestrator.schemas import enforce
 from orchestrator.systemtasks import registry
 from orchestrator.wiring import engine_env
@@ -56,11 +57,12 @@ from .commands import (
     ReportResult,
     Resume,
     RunSystemTask,
+    ScheduleFire,
     Start,
     Terminate,
     WorkflowCommand,
 )
-from .errors import Conflict, NotFound, WorkflowNotFound
+from .errors import Conflict, NotFound, ServiceError, WorkflowNotFound
 
 if TYPE_CHECKING:
     from executions.models import Task, Workflow
@@ -93,12 +95,14 @@ class Change:
 @dataclass(frozen=True)
 class Done:
     """What a command did: the workflow it touched, the decision, and for a result the task as
-    it ended up (and the next task claimed by update-v2), for a claim the claimed rows."""
+    it ended up (and the next task claimed by update-v2), for a claim the claimed rows; for a
+    schedule fire whether this call wrote its record (`fired`)."""
 
     workflow_id: str | None
     outcome: Outcome = NOTHING
     task: TaskState | None = None
     claimed: list[Task] = field(default_factory=list)
+    fired: bool = False
 
 
 def execute(command: Command) -> Done:
@@ -110,6 +114,8 @@ def execute(command: Command) -> Done:
         if isinstance(command, AppendLog):
             writes.append_logs(command.task_id, [command.text], now)
             return Done(None)
+        if isinstance(command, ScheduleFire):
+            return _fire(command, now)
         row, change, task = _change(command, now)
         outcome = _commit(row, change, now)
         if not isinstance(command, ReportResult) or task is None:
@@ -184,7 +190,7 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
             output = {**(row.output or {}), "conductor.failure_workflow": command.started}
             return row, Change(workflow={"output": output}, decide=False), None
         # Coming: HumanDecision (a HUMAN task's form result: like ReportResult, plus who decided,
-        # as a note) and ScheduleFire (a Start whose values name the schedule and fire time).
+        # as a note). ScheduleFire wraps a Start (see `_fire`).
     raise TypeError(f"not a command: {command!r}")  # pragma: no cover - a new command without a case
 
 
@@ -320,6 +326,30 @@ def _decide(row: Workflow, now: datetime, state: WorkflowState | None, pre: tupl
         state = replace(full, tasks=[replaced.get(t.task_id, t) for t in full.tasks])
         outcome = evaluate(defn, state, env)
     return outcome
+
+
+# -- schedule fires ---------------------------------------------------------------------------
+
+
+def _fire(command: ScheduleFire, now: datetime) -> Done:
+    """The fire record first: its unique (schedule, scheduled time) makes a concurrent second
+    fire wait for this transaction and then find the record. The start runs in a savepoint, so a
+    refused start leaves the record (FAILED, with the reason) and nothing of the workflow."""
+    fire = schedule_store.claim_fire(command.schedule_id, command.schedule_name, command.scheduled_time, now,
+                                     command.workflow_name, command.request, command.zone_id)
+    if fire is None:
+        return Done(None)
+    try:
+        with transaction.atomic():
+            workflow_id = command.start()
+    except DatabaseError:
+        raise  # transient (a lock timeout, a lost connection): the whole fire is retried next tick
+    except Exception as exc:  # noqa: BLE001 - a refused start, or a bug in it: either way on record, not only in a log
+        reason = str(exc) if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
+        schedule_store.fire_failed(fire, reason)
+        return Done(None, fired=True)
+    schedule_store.fire_executed(fire, workflow_id)
+    return Done(workflow_id, fired=True)
 
 
 # -- claims -----------------------------------------------------------------------------------

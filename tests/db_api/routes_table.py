@@ -18,6 +18,9 @@ SITE = "admin-site"  # the Django admin: staff sessions only
 SITE_LOGIN = "admin-login"  # the admin's login page: open; a staff session is sent on
 SITE_LOGOUT = "admin-logout"  # POST only (Django 5): GET is 405 for staff, others go to the index
 STREAM = "stream"  # a websocket: the rule of GET /api/workflow/{id}
+# A login_required page that answers the dummy GET with a 4xx (not 401/403) for any session: a
+# name that is not there (404), a POST-only action (405), a preview without its query (400).
+PAGE_4XX = "page-4xx"
 
 
 API: dict[str, tuple[str, dict[str, int]]] = {
@@ -80,6 +83,17 @@ API: dict[str, tuple[str, dict[str, int]]] = {
     # event handlers (`{}` lacks name, event and actions: 400; no handler named `nope`: 404)
     "api/event": (ADMIN, {"GET": 200, "POST": 400, "PUT": 400}),
     "api/event/<str:key>": (ADMIN, {"GET": 200, "DELETE": 404}),
+    # scheduler (`{}` is no SaveScheduleRequest / tag list; `nope` names no schedule)
+    "api/scheduler/schedules": (ADMIN, {"GET": 200, "POST": 400}),
+    "api/scheduler/schedules/<str:name>": (ADMIN, {"GET": 404, "DELETE": 404}),
+    "api/scheduler/schedules/<str:name>/pause": (ADMIN, {"GET": 404, "PUT": 404}),
+    "api/scheduler/schedules/<str:name>/resume": (ADMIN, {"GET": 404, "PUT": 404}),
+    "api/scheduler/schedules/<str:name>/tags": (ADMIN, {"GET": 404, "PUT": 400, "DELETE": 400}),
+    "api/scheduler/admin/pause": (ADMIN, {"GET": 200}),
+    "api/scheduler/admin/resume": (ADMIN, {"GET": 200}),
+    "api/scheduler/admin/requeue": (ADMIN, {"GET": 200}),
+    "api/scheduler/nextFewSchedules": (ADMIN, {"GET": 400}),
+    "api/scheduler/search/executions": (ADMIN, {"GET": 200}),
     # The compat branch's last /api pattern: Conductor's JSON 404 for any other path, unauthenticated.
     "api/^(?P<path>.*)$": (PUBLIC, {"GET": 404, "POST": 404, "PUT": 404, "DELETE": 404}),
 }
@@ -88,6 +102,13 @@ PAGES: dict[str, str] = {
     "": PAGE,
     "editor/": PAGE,
     "editor/<str:name>/": PAGE,
+    # schedules: looking needs a login; changing (POST) needs staff, tested in tests/db_api/test_scheduler__pages.py
+    "schedules/": PAGE,
+    "schedules/new/": PAGE,
+    "schedules/preview/": PAGE_4XX,
+    "schedules/<str:name>/": PAGE_4XX,
+    "schedules/<str:name>/edit/": PAGE_4XX,
+    "schedules/<str:name>/<str:action>/": PAGE_4XX,
 }
 
 ADMIN_SITE: dict[str, str] = {

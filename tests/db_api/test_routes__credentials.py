@@ -209,6 +209,8 @@ def check_page(caller: Caller, path: str, rule: str) -> list[str]:
     got, staff, session = response.status_code, caller.name == "staff_session", caller.name in SESSIONS
     if rule == table.PAGE:
         ok = got == 200 if session else _is_login_redirect(response)
+    elif rule == table.PAGE_4XX:
+        ok = (400 <= got < 500 and got not in (401, 403)) if session else _is_login_redirect(response)
     elif rule == table.SITE:
         ok = (got < 500 and not _is_login_redirect(response)) if staff else _is_login_redirect(response)
     elif rule == table.SITE_LOGIN:

@@ -18,6 +18,8 @@ SITE = "admin-site"  # the Django admin: staff sessions only
 SITE_LOGIN = "admin-login"  # the admin's login page: open; a staff session is sent on
 SITE_LOGOUT = "admin-logout"  # POST only (Django 5): GET is 405 for staff, others go to the index
 STREAM = "stream"  # a websocket: the rule of GET /api/workflow/{id}
+DASHBOARD = "dashboard"  # an execution page: login, then the ADMIN role (staff); others get 403
+DASHBOARD_STREAM = "dashboard-stream"  # /ws/dashboard/: the ADMIN rule, accepted (no object to look up)
 
 
 API: dict[str, tuple[str, dict[str, int]]] = {
@@ -83,6 +85,15 @@ PAGES: dict[str, str] = {
     "editor/<str:name>/": PAGE,
 }
 
+# Execution dashboards (executions/views_run*.py): what a staff session's GET of the sample path
+# (`nope`) answers. The action URL is POST-only (CSRF-protected forms).
+DASHBOARDS: dict[str, int] = {
+    "executions/": 200,
+    "executions/<str:workflow_id>": 404,
+    "execution/<str:workflow_id>": 404,
+    "executions/<str:workflow_id>/action": 405,
+}
+
 ADMIN_SITE: dict[str, str] = {
     "admin/": SITE,
     "admin/login/": SITE_LOGIN,
@@ -110,4 +121,5 @@ ADMIN_SITE: dict[str, str] = {
 
 STREAMS: dict[str, str] = {
     "ws/workflows/<str:workflow_id>/": STREAM,
+    "ws/dashboard/": DASHBOARD_STREAM,
 }

@@ -1,0 +1,69 @@
+"""The execution dashboards in headless Chromium against a live server (issue 8).
+
+The Python side prepares the runs and plays the worker (the task API, as an SDK worker polls it)
+once the scenario says the run page is open, so the page must show the run completing live.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.live import Stack
+
+from .conftest import result, run_scenario
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = "<img src=x onerror=window.__pwned=1>"
+
+
+def definition() -> dict[str, Any]:
+    return {"name": "browser_dash", "version": 1, "schemaVersion": 2, "tasks": [
+        {"name": "dash_charge", "taskReferenceName": "charge_ref", "type": "SIMPLE"},
+        {"name": "dash_ship", "taskReferenceName": "ship_ref", "type": "SIMPLE"},
+    ]}
+
+
+def test_run_list_filters_live_and_a_run_completes_on_its_page(editor_stack: Stack, tmp_path: Path) -> None:
+    ready = tmp_path / "ready"
+    with editor_stack.client() as api:
+        api.post("/metadata/workflow", json=definition()).raise_for_status()
+        done_id = api.post("/workflow", json={"name": "browser_dash", "input": {"orderId": "T-1"}}).text.strip('"')
+        api.request("DELETE", f"/workflow/{done_id}", params={"reason": "browser test"}).raise_for_status()
+        run_id = api.post("/workflow", json={"name": "browser_dash", "input": {"note": HOSTILE}}).text.strip('"')
+        proc = run_scenario(editor_stack, "dashboards.mjs", env={
+            "DONE_ID": done_id, "RUN_ID": run_id, "READY_FILE": str(ready), "HOSTILE": HOSTILE})
+        done: list[str] = []
+        deadline = time.monotonic() + 150
+        while proc.poll() is None and time.monotonic() < deadline and len(done) < 2:
+            if not ready.exists():
+                time.sleep(0.1)
+                continue
+            for task_type in ("dash_charge", "dash_ship"):
+                try:
+                    polled = api.get(f"/tasks/poll/batch/{task_type}",
+                                     params={"count": 1, "timeout": 200, "workerid": "browser-worker"})
+                except httpx.HTTPError:
+                    continue
+                if polled.status_code != 200 or not polled.content:
+                    continue
+                for task in polled.json():
+                    if task["workflowInstanceId"] != run_id:
+                        continue  # the run the scenario starts itself stays RUNNING
+                    time.sleep(0.5)  # long enough for the page to show the task running
+                    api.post("/tasks", json={
+                        "taskId": task["taskId"], "workflowInstanceId": run_id, "status": "COMPLETED",
+                        "outputData": {"done": task_type.removeprefix("dash_")},
+                        "logs": [{"log": f"{task_type.removeprefix('dash_')} done {HOSTILE}", "createdTime": 0}],
+                    }).raise_for_status()
+                    done.append(task_type)
+        data = result(proc)
+        wf = api.get(f"/workflow/{run_id}").json()
+    assert wf["status"] == "COMPLETED"
+    assert sorted(done) == ["dash_charge", "dash_ship"]
+    assert "COMPLETED" in data["seenCharge"]

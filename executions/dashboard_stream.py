@@ -39,7 +39,10 @@ class _LocalPoller:
     def join(self) -> None:
         self.viewers += 1
         layer = get_channel_layer()
-        if isinstance(layer, InMemoryChannelLayer) and (self.task is None or self.task.done()):
+        if not isinstance(layer, InMemoryChannelLayer):
+            return  # a shared layer: the doorbell reaches every process
+        running = self.task is not None and not self.task.done() and self.task.get_loop() is asyncio.get_running_loop()
+        if not running:
             self.task = asyncio.ensure_future(self._run(layer))
 
     def leave(self) -> None:

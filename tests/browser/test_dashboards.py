@@ -67,3 +67,43 @@ def test_run_list_filters_live_and_a_run_completes_on_its_page(editor_stack: Sta
     assert wf["status"] == "COMPLETED"
     assert sorted(done) == ["dash_charge", "dash_ship"]
     assert "COMPLETED" in data["seenCharge"]
+
+
+TRACEBACK = ('Traceback (most recent call last):\n  File "worker.py", line 12, in charge\n'
+             '    raise ValueError("card declined")\nValueError: card declined')
+
+
+def _serve_one(api: httpx.Client, task_type: str, run_id: str, body: dict[str, Any], deadline: float) -> None:
+    while time.monotonic() < deadline:
+        polled = api.get(f"/tasks/poll/batch/{task_type}", params={"count": 1, "timeout": 500, "workerid": "w-1"})
+        for task in (polled.json() if polled.status_code == 200 and polled.content else []):
+            assert task["workflowInstanceId"] == run_id
+            api.post("/tasks", json={"taskId": task["taskId"], "workflowInstanceId": run_id, **body}).raise_for_status()
+            return
+    raise AssertionError(f"no {task_type} task to serve")
+
+
+def test_a_failed_run_shows_its_traceback_is_retried_from_the_page_and_completes(
+        editor_stack: Stack, tmp_path: Path) -> None:
+    ready = tmp_path / "ready"
+    with editor_stack.client() as api:
+        api.post("/metadata/workflow", json={"name": "browser_dash_retry", "version": 1, "schemaVersion": 2, "tasks": [
+            {"name": "dash_flaky", "taskReferenceName": "flaky_ref", "type": "SIMPLE"}]}).raise_for_status()
+        api.post("/metadata/taskdefs", json=[{"name": "dash_flaky", "retryCount": 0}]).raise_for_status()
+        run_id = api.post("/workflow", json={"name": "browser_dash_retry", "input": {"orderId": "R-1"}}).text.strip('"')
+        _serve_one(api, "dash_flaky", run_id, {"status": "FAILED", "reasonForIncompletion": "card declined",
+                                               "logs": [{"log": TRACEBACK, "createdTime": 0}]}, time.monotonic() + 30)
+        deadline = time.monotonic() + 30
+        while api.get(f"/workflow/{run_id}").json()["status"] != "FAILED":
+            assert time.monotonic() < deadline, "the run did not fail"
+            time.sleep(0.1)
+        proc = run_scenario(editor_stack, "dash_retry.mjs", env={"RUN_ID": run_id, "READY_FILE": str(ready)})
+        deadline = time.monotonic() + 120
+        while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if ready.exists():
+            _serve_one(api, "dash_flaky", run_id, {"status": "COMPLETED", "outputData": {"charged": True}}, deadline)
+        data = result(proc)
+        wf = api.get(f"/workflow/{run_id}").json()
+    assert wf["status"] == "COMPLETED"
+    assert data["attempts"] == 2

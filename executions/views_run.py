@@ -54,6 +54,16 @@ def _pretty(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=False, ensure_ascii=False, default=str)
 
 
+def _history(workflow_id: str) -> list[dict[str, Any]]:
+    out = []
+    for event in runlist.history(workflow_id):
+        p = event.payload or {}
+        out.append({"created": event.created, "kind": event.kind, "ref": p.get("referenceTaskName"),
+                    "status": p.get("status", ""), "worker": p.get("workerId"),
+                    "reason": p.get("reasonForIncompletion") or p.get("reason")})
+    return out
+
+
 @dashboard_page
 @ensure_csrf_cookie
 def run_page(request: HttpRequest, workflow_id: str) -> HttpResponse:
@@ -67,7 +77,7 @@ def run_page(request: HttpRequest, workflow_id: str) -> HttpResponse:
     island = {"workflowId": row.id, "definition": row.snapshot.definition, "status": row.status}
     config = {"base": "/editor/", "api": "/api", "csrfToken": get_token(request), "user": request.user.get_username()}
     context = {
-        "wf": row, "tasks": tasks, "logs": logs, "log_task": log_task,
+        "wf": row, "tasks": tasks, "logs": logs, "log_task": log_task, "history": _history(workflow_id),
         "actions": ACTIONS_BY_STATUS.get(row.status, ()),
         "input": _pretty(row.input), "output": _pretty(row.output), "variables": _pretty(row.variables),
         "editor_url": reverse("editor:edit", args=[row.name]) + f"?version={row.version}",

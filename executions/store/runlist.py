@@ -110,3 +110,8 @@ def logs_of(workflow_id: str, task_id: str | None = None, limit: int = 5000) -> 
     ids = ([task_id] if task_id in tasks else []) if task_id else list(tasks)
     lines = TaskLog.objects.filter(task_id__in=ids).order_by("id")[:limit]
     return [(line, tasks[line.task_id]) for line in lines]
+
+
+def history(workflow_id: str, limit: int = 300) -> list[ExecutionEvent]:
+    """An execution's newest `limit` events (the event log), newest first."""
+    return list(ExecutionEvent.objects.filter(workflow_id=workflow_id).order_by("-id")[:limit])

@@ -67,6 +67,10 @@ def test_logs_of_every_task_attempt_marked_filter_by_task_and_tracebacks_keep_li
     live = staff.get(f"/executions/{wf}?partial=live&logs_task={retried}").content.decode()
     assert live.count('class="log-line"') == 1 and "charged" in live and "<html" not in live
     assert staff.get(f"/executions/{wf}?logs_task=nope").content.decode().count('class="log-line"') == 0
+    # the event history: the claim's worker and the failure's reason, newest first
+    history = html.split('data-testid="history"')[1].split("</ol>")[0]
+    assert "by test-worker" in history and "declined" in history
+    assert history.index("COMPLETED") < history.index("FAILED")
 
 
 def test_actions_go_through_the_services_as_the_status_allows(staff: Client) -> None:

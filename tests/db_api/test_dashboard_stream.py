@@ -102,3 +102,14 @@ def test_a_start_reaches_open_lists_and_roles_are_checked() -> None:
 def test_an_event_from_another_process_arrives_through_the_one_poll(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dashboard_stream, "POLL_SECONDS", 0.2)
     async_to_sync(_event_from_another_process_arrives_through_the_one_poll)()
+
+
+def test_run_streams_read_the_log_every_second_only_without_a_shared_layer() -> None:
+    from channels.layers import InMemoryChannelLayer
+    from channels_redis.core import RedisChannelLayer
+
+    from executions import consumers
+
+    assert consumers.poll_interval(InMemoryChannelLayer()) == consumers.POLL_SECONDS == 1.0
+    # Constructing the Redis layer does not connect; the doorbell reaches every process through it.
+    assert consumers.poll_interval(RedisChannelLayer(hosts=["redis://127.0.0.1:6379/15"])) == 15.0

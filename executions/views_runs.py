@@ -8,6 +8,7 @@ from django.shortcuts import render
 from .filters import PAGE_SIZES, SORTS, STATUSES, FilterError, RunFilter, parse
 from .pages import dashboard_page
 from .store import runlist
+from .views_bulk import BULK_ACTIONS
 
 SORT_LABELS = {"-started": "Newest first", "started": "Oldest first", "-updated": "Recently changed",
                "updated": "Least recently changed", "name": "Name A→Z", "-name": "Name Z→A"}
@@ -23,6 +24,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         errors, f, result = exc.errors, RunFilter(), runlist.Page([], None)
     base = request.GET.copy()
     base.pop("after", None)
+    base.pop("partial", None)
     next_url = None
     if result.next_cursor:
         nxt = base.copy()
@@ -40,6 +42,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         "inputs": [v for v in request.GET.getlist("input") if v.strip()] or [""],
         # The live list re-reads its own page (this URL + partial=rows) when runs change.
         "rows_url": "?" + _with(request, partial="rows"),
+        "bulk_filter": base.urlencode(), "bulk_actions": BULK_ACTIONS,
     }
     if request.GET.get("partial") == "rows":
         return render(request, "executions/_run_rows.html", context, status=400 if errors else 200)

@@ -89,6 +89,7 @@ PAGES: dict[str, str] = {
 # (`nope`) answers. The action URL is POST-only (CSRF-protected forms).
 DASHBOARDS: dict[str, int] = {
     "executions/": 200,
+    "executions/bulk": 400,  # no action chosen
     "executions/<str:workflow_id>": 404,
     "execution/<str:workflow_id>": 404,
     "executions/<str:workflow_id>/action": 405,

@@ -6,6 +6,7 @@ once the scenario says the run page is open, so the page must show the run compl
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -107,3 +108,16 @@ def test_a_failed_run_shows_its_traceback_is_retried_from_the_page_and_completes
         wf = api.get(f"/workflow/{run_id}").json()
     assert wf["status"] == "COMPLETED"
     assert data["attempts"] == 2
+
+
+def test_bulk_terminate_by_filter_shows_the_count_then_terminates_exactly_those(editor_stack: Stack) -> None:
+    with editor_stack.client() as api:
+        api.put("/metadata/workflow", json=[definition()]).raise_for_status()  # create or replace
+        targets = [api.post("/workflow", json={"name": "browser_dash", "input": {"batch": "b-9"}}).text.strip('"')
+                   for _ in range(3)]
+        other = api.post("/workflow", json={"name": "browser_dash", "input": {"batch": "b-10"}}).text.strip('"')
+        result(run_scenario(editor_stack, "dash_bulk.mjs", env={"TARGETS": json.dumps(targets)}))
+        for wf_id in targets:
+            wf = api.get(f"/workflow/{wf_id}", params={"includeTasks": "false"}).json()
+            assert (wf["status"], wf["reasonForIncompletion"]) == ("TERMINATED", "bad batch")
+        assert api.get(f"/workflow/{other}/status").json()["status"] == "RUNNING"

@@ -26,6 +26,11 @@ await scenario("dash-retry", async ({ page }) => {
   await page.click("[data-testid=task-table] tr[data-ref=flaky_ref][data-status=COMPLETED] button");
   await page.waitForSelector("[data-testid=task-drawer] [role=tab]:has-text('attempt 2')");
   const attempts = await page.locator("[data-testid=task-drawer] [role=tab]").count();
+  await page.click("[data-testid=timeline-toggle]");
+  await page.waitForSelector("[data-testid=timeline] rect.tl-run");
+  const bars = await page.locator("[data-testid=timeline] g").count();
+  check(bars === 2, "the timeline has one row per attempt: " + bars);
+  await page.evaluate(() => document.querySelector("[data-testid=timeline]").scrollIntoView());
   await shot(page, "dash-4-retried-light");
   return { attempts };
 });

@@ -7,6 +7,7 @@ import { store, useStore } from "../store";
 import { Canvas, STATUS_LABEL, statusClass } from "./Canvas";
 import { ActionsContext, type Actions } from "./context";
 import { watchRun } from "./run";
+import { Timeline } from "./Timeline";
 
 export interface RunConfig {
   workflowId: string;
@@ -85,6 +86,7 @@ export function RunView({ config }: { config: RunConfig }) {
             </tbody>
           </table>
         </div>
+        <Timeline tasks={tasks} onPick={open} />
       </div>
     </ActionsContext.Provider>
   );

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -80,7 +81,8 @@ def run_page(request: HttpRequest, workflow_id: str) -> HttpResponse:
         "wf": row, "tasks": tasks, "logs": logs, "log_task": log_task, "history": _history(workflow_id),
         "actions": ACTIONS_BY_STATUS.get(row.status, ()),
         "input": _pretty(row.input), "output": _pretty(row.output), "variables": _pretty(row.variables),
-        "editor_url": reverse("editor:edit", args=[row.name]) + f"?version={row.version}",
+        # quoted, not reversed: a name from an inline workflowDef must not turn the page into a 500
+        "editor_url": f"/editor/{quote(row.name, safe='')}/?version={row.version}",
         "parent_url": reverse("executions:run", args=[row.parent_workflow_id]) if row.parent_workflow_id else None,
         "assets": assets(RUN_ENTRY), "island": island, "config": config,
     }

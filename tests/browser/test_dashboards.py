@@ -7,6 +7,10 @@ once the scenario says the run page is open, so the page must show the run compl
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -14,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.live import Stack
+from tests.live import ROOT, Stack
 
 from .conftest import result, run_scenario
 
@@ -121,3 +125,39 @@ def test_bulk_terminate_by_filter_shows_the_count_then_terminates_exactly_those(
             wf = api.get(f"/workflow/{wf_id}", params={"includeTasks": "false"}).json()
             assert (wf["status"], wf["reasonForIncompletion"]) == ("TERMINATED", "bad batch")
         assert api.get(f"/workflow/{other}/status").json()["status"] == "RUNNING"
+
+
+def test_the_link_for_an_sdk_started_run_shows_it_completing_with_an_sdk_worker(
+        editor_stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in editor_stack.sdk_env().items():
+        if key.startswith("CONDUCTOR_"):
+            monkeypatch.setenv(key, value)
+    from conductor.client.configuration.configuration import Configuration
+    from conductor.client.http.models.start_workflow_request import StartWorkflowRequest
+    from conductor.client.orkes_clients import OrkesClients
+
+    with editor_stack.client() as api:
+        api.put("/metadata/workflow", json=[{"name": "browser_sdk", "version": 1, "schemaVersion": 2, "tasks": [
+            {"name": "sdk_greet", "taskReferenceName": "greet_ref", "type": "SIMPLE",
+             "inputParameters": {"name": "${workflow.input.name}"}}],
+            "outputParameters": {"greeting": "${greet_ref.output.greeting}"}}]).raise_for_status()
+    config = Configuration()
+    workflow_id = OrkesClients(config).get_workflow_client().start_workflow(
+        StartWorkflowRequest(name="browser_sdk", version=1, input={"name": "Ada"}))
+    run_url = f"{config.ui_host}/execution/{workflow_id}"  # the link the SDK's configuration gives
+    ready = tmp_path / "ready"
+    proc = run_scenario(editor_stack, "dash_sdk.mjs", env={"RUN_URL": run_url, "READY_FILE": str(ready)})
+    deadline = time.monotonic() + 60
+    while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    log = open(tmp_path / "workers.log", "wb")  # noqa: SIM115
+    workers = subprocess.Popen([sys.executable, str(ROOT / "tests/sdk/sdk_workers.py")], cwd=ROOT,
+                               env={**editor_stack.sdk_env(), "BATON_TEST_MARKS": str(tmp_path / "marks")},
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        data = result(proc)
+    finally:
+        os.killpg(workers.pid, signal.SIGTERM)
+        workers.wait(timeout=20)
+        log.close()
+    assert "Hello Ada" in data["output"]

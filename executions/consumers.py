@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import InMemoryChannelLayer
 
 from orchestrator.services import shapes, workflows
 from orchestrator.services.access import Forbidden, TokenError, authorize
@@ -28,6 +29,11 @@ from . import events as event_log
 from . import store
 
 POLL_SECONDS = 1.0
+# With a shared layer (Redis) every commit's doorbell, claims' included, reaches this process and
+# triggers a read: the timer is only a safety net for a lost ring, so an idle viewer costs a
+# query every 15 s, not every second. The embedded default's in-memory layer hears no other
+# process (the Celery worker decides there): it keeps reading every second.
+SAFETY_POLL_SECONDS = 15.0
 BATCH = 500
 # Longer than any claim transaction stays open between its INSERT and its COMMIT.
 SETTLE_SECONDS = 5.0
@@ -80,7 +86,7 @@ class WorkflowConsumer(AsyncJsonWebsocketConsumer):
 
     async def _poll(self) -> None:
         while True:
-            await asyncio.sleep(POLL_SECONDS)
+            await asyncio.sleep(poll_interval(self.channel_layer))
             await self.flush()
 
     async def flush(self) -> None:
@@ -100,6 +106,10 @@ class WorkflowConsumer(AsyncJsonWebsocketConsumer):
         if settled:
             self.floor = max(self.floor, max(settled))
             self.recent = {i: seen for i, seen in self.recent.items() if i > self.floor}
+
+
+def poll_interval(layer: Any) -> float:
+    return POLL_SECONDS if layer is None or isinstance(layer, InMemoryChannelLayer) else SAFETY_POLL_SECONDS
 
 
 def _unsent(workflow_id: str, floor: int, last_id: int, recent: dict[int, float]) -> tuple[list[Any], list[Any]]:

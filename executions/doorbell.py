@@ -2,7 +2,8 @@
 
 Best effort by design: the channel-layer group `workflow.<id>` makes the live stream immediate
 where the layer is shared (Redis), and consumers also read the log on a timer. Only the runtime
-rings it (an import-linter contract), right after it appended the rows.
+rings it (an import-linter contract), right after it appended the rows; the `dashboard`
+group hears every execution's bell.
 """
 
 from __future__ import annotations
@@ -29,5 +30,7 @@ def ring_rollback_unsafe(workflow_id: str) -> None:
             return
         message = {"type": "log.updated", "workflow_id": workflow_id}
         async_to_sync(layer.group_send)(f"workflow.{workflow_id}", message)
+        # Open run lists (executions/dashboard_stream.py) re-read their rows.
+        async_to_sync(layer.group_send)("dashboard", {"type": "runs.changed", "workflow_ids": [workflow_id]})
     except Exception:  # the doorbell is best effort: listeners also poll the log
         log.warning("could not publish event for %s", workflow_id, exc_info=True)

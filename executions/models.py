@@ -76,6 +76,9 @@ class Workflow(models.Model):
                 condition=Q(status__in=["RUNNING", "PAUSED"]) & Q(next_check_at__isnull=False),
             ),
             models.Index(fields=["parent_workflow_id"], name="wf_parent_idx"),
+            # The run list sorted by last change; PostgreSQL-only indexes (input GIN, id prefix)
+            # are in migration 0003_run_list_indexes.
+            models.Index(fields=["-update_time", "-id"], name="wf_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,8 @@ export default defineConfig({
     manifest: true,
     target: "es2020",
     chunkSizeWarningLimit: 900,
-    rollupOptions: { input: "src/main.tsx" },
+    // Two entries: the editor, and the run page's read-only diagram (the same Canvas component).
+    rollupOptions: { input: ["src/main.tsx", "src/run.tsx"] },
   },
   test: { environment: "node", include: ["src/**/*.test.ts"] },
 });

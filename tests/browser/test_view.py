@@ -66,3 +66,21 @@ def test_explains_a_missing_build(user_client: Client, tmp_path: Path, monkeypat
     response = user_client.get("/editor/")
     assert response.status_code == 503
     assert b"npm run build" in response.content
+
+
+def test_two_entries_get_the_css_of_the_chunk_they_share(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the run page's entry beside the editor's, Vite puts the shared code and its CSS in a chunk.
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({
+        "src/main.tsx": {"file": "assets/main-1.js", "isEntry": True, "imports": ["_styles.js"]},
+        "src/run.tsx": {"file": "assets/run-2.js", "isEntry": True, "imports": ["_styles.js"]},
+        "_styles.js": {"file": "assets/styles-3.js", "css": ["assets/styles-4.css"], "imports": ["_index.js"]},
+        "_index.js": {"file": "assets/index-5.js"},
+    }))
+    monkeypatch.setattr(views, "manifest_path", lambda: path)
+    for entry, js in ((views.ENTRY, "main-1"), (views.RUN_ENTRY, "run-2")):
+        built = views.assets(entry)
+        assert built is not None
+        assert built["js"] == f"/static/editor/assets/{js}.js"
+        assert built["css"] == ["/static/editor/assets/styles-4.css"]
+        assert built["preload"] == ["/static/editor/assets/styles-3.js", "/static/editor/assets/index-5.js"]

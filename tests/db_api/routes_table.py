@@ -21,6 +21,8 @@ STREAM = "stream"  # a websocket: the rule of GET /api/workflow/{id}
 # A login_required page that answers the dummy GET with a 4xx (not 401/403) for any session: a
 # name that is not there (404), a POST-only action (405), a preview without its query (400).
 PAGE_4XX = "page-4xx"
+DASHBOARD = "dashboard"  # an execution page: login, then the ADMIN role (staff); others get 403
+DASHBOARD_STREAM = "dashboard-stream"  # /ws/dashboard/: the ADMIN rule, accepted (no object to look up)
 
 
 API: dict[str, tuple[str, dict[str, int]]] = {
@@ -111,6 +113,16 @@ PAGES: dict[str, str] = {
     "schedules/<str:name>/<str:action>/": PAGE_4XX,
 }
 
+# Execution dashboards (executions/views_run*.py): what a staff session's GET of the sample path
+# (`nope`) answers. The action URL is POST-only (CSRF-protected forms).
+DASHBOARDS: dict[str, int] = {
+    "executions/": 200,
+    "executions/bulk": 400,  # no action chosen
+    "executions/<str:workflow_id>": 404,
+    "execution/<str:workflow_id>": 404,
+    "executions/<str:workflow_id>/action": 405,
+}
+
 ADMIN_SITE: dict[str, str] = {
     "admin/": SITE,
     "admin/login/": SITE_LOGIN,
@@ -138,4 +150,5 @@ ADMIN_SITE: dict[str, str] = {
 
 STREAMS: dict[str, str] = {
     "ws/workflows/<str:workflow_id>/": STREAM,
+    "ws/dashboard/": DASHBOARD_STREAM,
 }

@@ -103,7 +103,7 @@ def sample_path(route: str) -> str:
 
 
 def test_every_pattern_is_classified() -> None:
-    known = {**table.API, **table.PAGES, **table.ADMIN_SITE}
+    known = {**table.API, **table.PAGES, **table.ADMIN_SITE, **table.DASHBOARDS}
     missing = sorted({table_key(r) for r in http_routes()} - known.keys())
     missing += sorted(set(ws_routes()) - table.STREAMS.keys())
     assert not missing, f"classify these URL patterns in tests/db_api/routes_table.py: {missing}"
@@ -222,6 +222,20 @@ def check_page(caller: Caller, path: str, rule: str) -> list[str]:
     return [] if ok else [f"GET {path}: {got} {response.get('Location', '')} for rule {rule}"]
 
 
+def check_dashboard(caller: Caller, path: str, staff_status: int) -> list[str]:
+    if caller.name in BAD_CSRF:
+        return []  # GET only, where CSRF plays no part (the action's CSRF: tests/db_api/test_views_run__*)
+    response = caller.request("GET", path)
+    got = response.status_code
+    if caller.name == "staff_session":
+        ok = got == staff_status
+    elif caller.name == "user_session":
+        ok = got == 403
+    else:
+        ok = _is_login_redirect(response)  # tokens do not log in
+    return [] if ok else [f"GET {path}: {got} {response.get('Location', '')} for rule {table.DASHBOARD}"]
+
+
 def check_stream(caller: Caller, route: str) -> list[str]:
     from orchestrator.asgi import application
 
@@ -240,8 +254,11 @@ def check_stream(caller: Caller, route: str) -> list[str]:
             await communicator.disconnect()
 
     accepted, code = async_to_sync(connect)()
-    # The same rule as GET /api/workflow/{id}: allowed callers get past it to "no such workflow".
+    # The same rule as GET /api/workflow/{id}: allowed callers get past it to "no such workflow"
+    # (the dashboard stream has no object to look up: they are accepted).
     api_status = expected_api(table.ADMIN, caller.name, "GET", 404)
+    if table.STREAMS[route] == table.DASHBOARD_STREAM and api_status == 404:
+        return [] if accepted else [f"websocket {path}: {accepted, code}, want accepted"]
     want = {401: 4401, 403: 4403, 404: 4404}[api_status]
     return [] if (not accepted and code == want) else [f"websocket {path}: {accepted, code}, want close {want}"]
 
@@ -264,6 +281,8 @@ def test_every_route_answers_each_credential_as_its_rule_says(credential: str) -
         if key in table.API:
             rule, statuses = table.API[key]
             problems += check_api(caller, path, rule, statuses)
+        elif key in table.DASHBOARDS:
+            problems += check_dashboard(caller, path, table.DASHBOARDS[key])
         elif key in table.PAGES or key in table.ADMIN_SITE:
             problems += check_page(caller, path, {**table.PAGES, **table.ADMIN_SITE}[key])
         else:

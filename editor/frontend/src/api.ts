@@ -130,6 +130,7 @@ export const api = {
   schemas: () => request<SchemaDef[]>("GET", "/schema"),
   start: (name: string, version: number | undefined, input: unknown) =>
     request<string>("POST", "/workflow", { name, version, input }, { text: true }),
+  taskLogs: (taskId: string) => request<{ log: string; taskId: string; createdTime: number }[]>("GET", `/tasks/${enc(taskId)}/log`),
   workflow: (id: string) => request<RunWorkflow>("GET", `/workflow/${enc(id)}?includeTasks=true`),
 };
 

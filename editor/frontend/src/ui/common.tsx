@@ -10,7 +10,7 @@ export function TopBar({ children, theme, toggleTheme }: { children?: ReactNode;
       </a>
       {children}
       <div className="spacer" />
-      <a className="toplink" href="/">Executions</a>
+      <a className="toplink" href="/executions/">Executions</a>
       <button className="icon-btn" onClick={toggleTheme} title={`Switch to ${theme === "dark" ? "light" : "dark"} theme`} aria-label="Toggle theme">
         {theme === "dark" ? "☀" : "☾"}
       </button>

@@ -15,7 +15,8 @@ function byRefFrom(wf: RunWorkflow): RunState["byRef"] {
   return out;
 }
 
-export function watchRun(workflowId: string): () => void {
+/** `onEvent` (the run page's hook for its server-rendered parts) is called on each snapshot and event. */
+export function watchRun(workflowId: string, onEvent?: () => void): () => void {
   let closed = false;
   let ws: WebSocket | null = null;
   let lastEventId = 0;
@@ -58,6 +59,7 @@ export function watchRun(workflowId: string): () => void {
       } catch {
         return;
       }
+      onEvent?.();
       if (msg.type === "snapshot") {
         const wf = msg.workflow as RunWorkflow;
         lastEventId = Number(msg.lastEventId) || 0;

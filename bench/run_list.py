@@ -1,0 +1,141 @@
+"""Run list and run page on a big PostgreSQL database (issue 8's figures).
+
+Seeds a scratch database (created and dropped) with N executions of 10 tasks each plus one
+1,000-task execution, in SQL (generate_series), then times the pages through Django's test client
+with a staff session, in process (no HTTP server: the view, the queries and the template):
+
+- the run list filtered by status + name + time range, by an input value, by an id prefix,
+  and unfiltered; then its second page (keyset);
+- the run page of the 1,000-task execution (server HTML; the diagram island loads after);
+and prints p50/p95 of 20 requests each, with EXPLAIN's top plan node for each list query.
+
+    .venv/bin/python -m bench.run_list                 # 100,000 executions, ~1,000,000 tasks
+    .venv/bin/python -m bench.run_list --runs 20000    # quicker
+
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) like the tests (BATON_TEST_PG).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from urllib.parse import urlparse, urlunparse
+
+SEED_SQL = """
+INSERT INTO executions_definitionsnapshot (digest, name, version, definition, created)
+VALUES ('bench', 'bench_orders', 1, '{"name": "bench_orders", "version": 1, "tasks": [
+  {"name": "t", "taskReferenceName": "t0", "type": "SIMPLE"}]}', now());
+INSERT INTO executions_workflow (id, name, version, snapshot_id, status, input, output, variables, correlation_id,
+  reason, priority, task_to_domain, failed_refs, failed_task_names, created_by, create_time, update_time, end_time, seq)
+SELECT 'wf-' || lpad(i::text, 8, '0'),
+       (ARRAY['bench_orders', 'bench_refunds', 'bench_ship', 'bench_mail'])[1 + i % 4], 1 + i % 3, 'bench',
+       (ARRAY['COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'RUNNING', 'TERMINATED'])[1 + i % 6],
+       jsonb_build_object('orderId', 'O-' || i, 'amount', i % 1000, 'customer', jsonb_build_object('tier', 'gold')),
+       '{}'::jsonb, '{}'::jsonb, 'corr-' || i,
+       CASE WHEN i % 6 = 3 THEN 'task t3 failed: card declined' END, 0, '{}'::jsonb, '[]'::jsonb, '[]'::jsonb, '',
+       now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval + interval '2 seconds',
+       CASE WHEN i % 6 <> 4 THEN now() - (i || ' seconds')::interval + interval '2 seconds' END, 10
+FROM generate_series(1, %(runs)s) AS i;
+INSERT INTO executions_task (id, workflow_id, ref, node_ref, task_type, def_name, queue, status, seq, retry_count,
+  iteration, input, output, priority, scheduled_time, start_time, end_time, update_time, callback_after_seconds,
+  start_delay_seconds, response_timeout_seconds, poll_count, worker_id, retried, processed, open)
+SELECT 'tk-' || w || '-' || s, 'wf-' || lpad(w::text, 8, '0'), 't' || s, 't' || s, 'SIMPLE', 't', 't',
+       'COMPLETED', s, 0, 0, jsonb_build_object('n', s), jsonb_build_object('ok', true), 0, now(), now(), now(), now(),
+       0, 0, 3600, 1, 'bench-worker', false, true, false
+FROM generate_series(1, %(runs)s) AS w, generate_series(1, 10) AS s;
+INSERT INTO executions_workflow (id, name, version, snapshot_id, status, input, output, variables, reason, priority,
+  task_to_domain, failed_refs, failed_task_names, created_by, create_time, update_time, seq)
+VALUES ('wf-big', 'bench_orders', 1, 'bench', 'RUNNING', '{"big": true}', '{}', '{}', NULL, 0, '{}', '[]', '[]', '',
+        now(), now(), 1000);
+INSERT INTO executions_task (id, workflow_id, ref, node_ref, task_type, def_name, queue, status, seq, retry_count,
+  iteration, input, output, priority, scheduled_time, start_time, end_time, update_time, callback_after_seconds,
+  start_delay_seconds, response_timeout_seconds, poll_count, worker_id, retried, processed, open)
+SELECT 'tk-big-' || s, 'wf-big', 't0__' || s, 't0', 'SIMPLE', 't', 't', 'COMPLETED', s, 0, s, '{}', '{}', 0,
+       now(), now(), now(), now(), 0, 0, 3600, 1, 'bench-worker', false, true, false
+FROM generate_series(1, 1000) AS s;
+INSERT INTO executions_tasklog (task_id, log, created_time)
+SELECT 'tk-big-' || s, 'line ' || s, now() FROM generate_series(1, 1000) AS s;
+ANALYZE;
+"""
+
+
+def _scratch_url(admin: str, name: str) -> str:
+    parts = urlparse(admin)
+    return urlunparse(parts._replace(path="/" + name))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=100_000)
+    parser.add_argument("--reps", type=int, default=20)
+    args = parser.parse_args()
+    import psycopg
+
+    admin = os.environ.get("BATON_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+    name = f"baton_bench_runlist_{os.getpid()}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        return _run(_scratch_url(admin, name), args.runs, args.reps)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _run(url: str, runs: int, reps: int) -> int:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orchestrator.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's host and template signals
+    call_command("migrate", verbosity=0)
+    started = time.monotonic()
+    with connection.cursor() as cur:
+        cur.execute(SEED_SQL.replace("%(runs)s", str(int(runs))))
+    print(f"seeded {runs:,} executions, {runs * 10 + 1000:,} tasks in {time.monotonic() - started:.0f} s",
+          file=sys.stderr)
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("bench", "b@example.com", "pw-bench-12345"))
+    an_hour = time.strftime("%Y-%m-%dT%H:%M", time.gmtime(time.time() - 3600))
+    cases = {
+        "list, unfiltered": "/executions/",
+        "list, status+name+time range": f"/executions/?status=FAILED&name=bench_refunds&from={an_hour}",
+        "list, input value": f"/executions/?input=orderId=O-{runs // 2}",
+        "list, id prefix": "/executions/?id=wf-0000123",
+        "list, free text": "/executions/?q=O-4242&size=25",
+        "run page, 1,000 tasks": "/executions/wf-big",
+    }
+    first = client.get("/executions/?status=COMPLETED").content.decode()
+    cursor = first.split('id="next-page"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    cases["list, page 2 (keyset)"] = "/executions/" + cursor
+    print(f"{'case':34} {'p50 ms':>8} {'p95 ms':>8}  rows")
+    for label, path in cases.items():
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        times = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        rows = response.content.decode().count("<tr data-id=")
+        p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+        print(f"{label:34} {statistics.median(times):8.1f} {p95:8.1f}  {rows}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

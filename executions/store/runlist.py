@@ -1,0 +1,117 @@
+"""The run list's query: a `RunFilter` over execution rows, keyset-paged (no OFFSET).
+
+Every order ends with the id, so (sort value, id) of the last row shown is a cursor that stays
+right while new runs arrive above it. Indexes for these filters: see migration
+0003_run_list_indexes (status/name + create_time exist since 0001).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
+
+from ..filters import SORTS, InputMatch, RunFilter, encode_cursor
+from ..models import ExecutionEvent, Task, TaskLog, Workflow
+
+LIST_COLUMNS = ("id", "name", "version", "status", "correlation_id", "create_time", "update_time", "end_time",
+                "reason", "failed_refs")
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Workflow]
+    next_cursor: str | None
+
+
+def _nested(path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    out: Any = value
+    for key in reversed(path):
+        out = {key: out}
+    return dict(out)
+
+
+def _input_q(match: InputMatch) -> Q:
+    candidates: list[Any] = [match.value] + ([match.scalar] if match.scalar is not None else [])
+    q = Q()
+    for value in candidates:
+        if connection.features.supports_json_field_contains:
+            # jsonb containment (@>): served by the GIN index on input (PostgreSQL).
+            q |= Q(input__contains=_nested(match.path, value))
+        else:
+            q |= Q(**{"input__" + "__".join(match.path): value})
+    return q
+
+
+def filtered(f: RunFilter) -> QuerySet[Workflow]:
+    rows = Workflow.objects.all()
+    if f.statuses:
+        rows = rows.filter(status__in=f.statuses)
+    if f.name:
+        rows = rows.filter(name=f.name)
+    if f.version is not None:
+        rows = rows.filter(version=f.version)
+    if f.since:
+        rows = rows.filter(create_time__gte=f.since)
+    if f.until:
+        rows = rows.filter(create_time__lt=f.until)
+    if f.id_prefix:
+        rows = rows.filter(id__startswith=f.id_prefix)
+    if f.correlation_id:
+        rows = rows.filter(correlation_id=f.correlation_id)
+    for match in f.inputs:
+        rows = rows.filter(_input_q(match))
+    if f.text:
+        # The same free text as the search API: over input, output, id and correlation id.
+        rows = rows.annotate(_in=Cast("input", TextField()), _out=Cast("output", TextField())).filter(
+            Q(_in__icontains=f.text) | Q(_out__icontains=f.text) | Q(id__icontains=f.text)
+            | Q(correlation_id__icontains=f.text) | Q(reason__icontains=f.text))
+    return rows
+
+
+def page(f: RunFilter) -> Page:
+    column, desc = SORTS[f.sort]
+    rows = filtered(f).only(*LIST_COLUMNS)
+    if f.after is not None:
+        value, row_id = f.after
+        op = "lt" if desc else "gt"
+        rows = rows.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": row_id}))
+    prefix = "-" if desc else ""
+    found = list(rows.order_by(prefix + column, prefix + "id")[: f.size + 1])
+    more = len(found) > f.size
+    shown = found[: f.size]
+    cursor = encode_cursor(getattr(shown[-1], column), shown[-1].id) if more and shown else None
+    return Page(shown, cursor)
+
+
+def statuses_of(ids: list[str]) -> dict[str, str]:
+    return dict(Workflow.objects.filter(id__in=ids).values_list("id", "status"))
+
+
+def changed_since(event_id: int, limit: int = 500) -> tuple[int, list[str]]:
+    """Workflows with events after `event_id`, and the newest event id (for the dashboard poll)."""
+    rows = list(ExecutionEvent.objects.filter(id__gt=event_id).order_by("id").values_list("id", "workflow_id")[:limit])
+    if not rows:
+        return event_id, []
+    return rows[-1][0], list(dict.fromkeys(w for _, w in rows))
+
+
+def newest_event_id() -> int:
+    return ExecutionEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def logs_of(workflow_id: str, task_id: str | None = None, limit: int = 5000) -> list[tuple[TaskLog, Task]]:
+    """Every log line of an execution (or of one of its tasks), oldest first, with its task."""
+    tasks = {t.id: t for t in Task.objects.filter(workflow_id=workflow_id).only(
+        "id", "ref", "retry_count", "iteration", "task_type", "seq")}
+    ids = ([task_id] if task_id in tasks else []) if task_id else list(tasks)
+    lines = TaskLog.objects.filter(task_id__in=ids).order_by("id")[:limit]
+    return [(line, tasks[line.task_id]) for line in lines]
+
+
+def history(workflow_id: str, limit: int = 300) -> list[ExecutionEvent]:
+    """An execution's newest `limit` events (the event log), newest first."""
+    return list(ExecutionEvent.objects.filter(workflow_id=workflow_id).order_by("-id")[:limit])

@@ -1,0 +1,110 @@
+"""The run page (/execution/<id>, the URL the SDK prints, and /executions/<id>) and its actions.
+
+The page is server-rendered (summary, input/output/variables, actions, logs); the diagram, the
+task table and the task drawer are the editor's React island in read-only mode (src/run.tsx),
+live over /ws/workflows/<id>/. Actions are CSRF-protected POSTs that call the same services as
+the REST API, so the same rules (status guards, restartable=false) apply.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_POST
+
+from editor.views import RUN_ENTRY, assets
+from orchestrator.engine.operations import OperationRefused
+from orchestrator.services import operations, workflows
+from orchestrator.services.errors import ServiceError
+
+from . import store
+from .pages import dashboard_page
+from .store import runlist
+
+# status → the actions the page offers (the services refuse the others anyway).
+ACTIONS_BY_STATUS = {
+    "RUNNING": ("pause", "terminate"),
+    "PAUSED": ("resume", "terminate"),
+    "FAILED": ("retry", "restart", "restart_latest"),
+    "TIMED_OUT": ("retry", "restart", "restart_latest"),
+    "TERMINATED": ("retry", "restart", "restart_latest"),
+    "COMPLETED": ("restart", "restart_latest"),
+}
+ACTIONS: dict[str, Callable[[str, str], None]] = {
+    "pause": lambda wid, _: workflows.pause(wid),
+    "resume": lambda wid, _: workflows.resume(wid),
+    "terminate": lambda wid, reason: workflows.terminate(wid, reason or None),
+    "retry": lambda wid, _: operations.retry(wid),
+    "restart": lambda wid, _: operations.restart(wid),
+    "restart_latest": lambda wid, _: operations.restart(wid, use_latest_definitions=True),
+}
+DONE = {"pause": "Paused.", "resume": "Resumed.", "terminate": "Terminated.", "retry": "Retrying the failed tasks.",
+        "restart": "Restarted.", "restart_latest": "Restarted on the latest definition."}
+
+
+def _pretty(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=False, ensure_ascii=False, default=str)
+
+
+def _history(workflow_id: str) -> list[dict[str, Any]]:
+    out = []
+    for event in runlist.history(workflow_id):
+        p = event.payload or {}
+        out.append({"created": event.created, "kind": event.kind, "ref": p.get("referenceTaskName"),
+                    "status": p.get("status", ""), "worker": p.get("workerId"),
+                    "reason": p.get("reasonForIncompletion") or p.get("reason")})
+    return out
+
+
+@dashboard_page
+@ensure_csrf_cookie
+def run_page(request: HttpRequest, workflow_id: str) -> HttpResponse:
+    row = store.workflow(workflow_id)
+    if row is None:
+        return render(request, "executions/not_found.html", {"workflow_id": workflow_id}, status=404)
+    tasks = store.tasks_of(workflow_id)
+    log_task = request.GET.get("logs_task", "")
+    logs = runlist.logs_of(workflow_id, log_task or None)
+    # The diagram is the definition this execution ran (its snapshot), not the latest version.
+    island = {"workflowId": row.id, "definition": row.snapshot.definition, "status": row.status}
+    config = {"base": "/editor/", "api": "/api", "csrfToken": get_token(request), "user": request.user.get_username()}
+    context = {
+        "wf": row, "tasks": tasks, "logs": logs, "log_task": log_task, "history": _history(workflow_id),
+        "actions": ACTIONS_BY_STATUS.get(row.status, ()),
+        "input": _pretty(row.input), "output": _pretty(row.output), "variables": _pretty(row.variables),
+        # quoted, not reversed: a name from an inline workflowDef must not turn the page into a 500
+        "editor_url": f"/editor/{quote(row.name, safe='')}/?version={row.version}",
+        "parent_url": reverse("executions:run", args=[row.parent_workflow_id]) if row.parent_workflow_id else None,
+        "assets": assets(RUN_ENTRY), "island": island, "config": config,
+    }
+    if request.GET.get("partial") == "live":
+        return render(request, "executions/_run_live.html", context)
+    return render(request, "executions/run.html", context)
+
+
+@dashboard_page
+@require_POST
+def run_action(request: HttpRequest, workflow_id: str) -> HttpResponse:
+    action = request.POST.get("action", "")
+    back = HttpResponseRedirect(reverse("executions:run", args=[workflow_id]), status=303)
+    if store.workflow_status(workflow_id) is None:
+        return render(request, "executions/not_found.html", {"workflow_id": workflow_id}, status=404)
+    if action not in ACTIONS:
+        messages.error(request, f"action: unknown action {action!r}; one of {', '.join(ACTIONS)}")
+        return back
+    try:
+        ACTIONS[action](workflow_id, request.POST.get("reason", "").strip())
+    except (ServiceError, OperationRefused) as exc:
+        messages.error(request, str(getattr(exc, "message", exc)))
+    else:
+        messages.success(request, DONE[action])
+    return back

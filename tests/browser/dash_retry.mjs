@@ -1,0 +1,36 @@
+// A failed run at the URL the SDK prints: its reason and the worker's traceback (line breaks kept),
+// retried from the page; it then completes on the diagram without a reload, and the task drawer
+// shows both attempts.
+import { writeFileSync } from "node:fs";
+import { check, scenario, shot, node } from "./lib.mjs";
+
+const RUN_ID = process.env.RUN_ID;
+const READY_FILE = process.env.READY_FILE;
+
+await scenario("dash-retry", async ({ page }) => {
+  await page.goto(`/execution/${RUN_ID}`);
+  await page.waitForSelector(node("flaky_ref") + "[data-status=FAILED]", { timeout: 15000 });
+  const reason = await page.locator("[data-testid=wf-reason]").innerText();
+  check(reason.includes("card declined"), "the workflow's reason is shown: " + reason);
+  const trace = await page.locator(".log-text", { hasText: "Traceback" }).innerText();
+  check(trace.includes("\n  File \"worker.py\"") && trace.endsWith("ValueError: card declined"), "the traceback keeps its lines: " + trace);
+  await shot(page, "dash-3-failed-light");
+  await Promise.all([page.waitForURL(`**/executions/${RUN_ID}`), page.click("button[data-action=retry]")]);
+  await page.waitForSelector(".messages li:has-text('Retrying')");
+  await page.waitForSelector("[data-testid=run-live]:has-text('live')", { timeout: 15000 });
+  await page.evaluate(() => (window.__noReload = true));
+  writeFileSync(READY_FILE, "ready");
+  await page.waitForSelector(node("flaky_ref") + "[data-status=COMPLETED]", { timeout: 30000 });
+  await page.waitForSelector("[data-testid=wf-status]:has-text('COMPLETED')", { timeout: 15000 });
+  check(await page.evaluate(() => window.__noReload === true), "completed without a reload");
+  await page.click("[data-testid=task-table] tr[data-ref=flaky_ref][data-status=COMPLETED] button");
+  await page.waitForSelector("[data-testid=task-drawer] [role=tab]:has-text('attempt 2')");
+  const attempts = await page.locator("[data-testid=task-drawer] [role=tab]").count();
+  await page.click("[data-testid=timeline-toggle]");
+  await page.waitForSelector("[data-testid=timeline] rect.tl-run");
+  const bars = await page.locator("[data-testid=timeline] g").count();
+  check(bars === 2, "the timeline has one row per attempt: " + bars);
+  await page.evaluate(() => document.querySelector("[data-testid=timeline]").scrollIntoView());
+  await shot(page, "dash-4-retried-light");
+  return { attempts };
+});

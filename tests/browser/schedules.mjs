@@ -25,9 +25,9 @@ await scenario("schedules", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "dark" });
   await shot(page, "schedules-1-form-dark");
   await page.emulateMedia({ colorScheme: "light" });
-  await Promise.all([page.waitForURL(`**/schedules/${NAME}/`), page.click("button[type=submit]")]);
+  await Promise.all([page.waitForURL(`**/schedules/${NAME}/`), page.click("button:has-text('Save schedule')")]);
   // The fire history refreshes by itself: wait for the first fire's run link.
-  const link = page.locator("#fires a[href*='/admin/executions/workflow/']").first();
+  const link = page.locator("#fires a[href^='/executions/']").first();
   await link.waitFor({ timeout: 20000 });
   const workflowId = (await link.innerText()).trim();
   await shot(page, "schedules-2-detail");
@@ -40,9 +40,9 @@ await scenario("schedules", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "light" });
   await page.goto(`/schedules/${NAME}/`);
   // The history grows every 2 s (newest first): open the run of the fire seen first, by its id.
-  await page.locator(`#fires a[href="/admin/executions/workflow/${workflowId}/change/"]`).click();
-  await page.waitForURL(`**/admin/executions/workflow/${workflowId}/change/`);
-  const runPage = await page.locator("#content").innerText();
+  await page.locator(`#fires a[href="/executions/${workflowId}"]`).click();
+  await page.waitForURL(`**/executions/${workflowId}`);
+  const runPage = await page.locator("main").innerText();
   check(runPage.includes(workflowId), "the run page shows the run");
   // Stop it firing: pause from its page.
   await page.goto(`/schedules/${NAME}/`);

@@ -21,6 +21,8 @@ from .mapping import to_state, workflow_state
 
 _DONE_STATUSES = ("COMPLETED", "COMPLETED_WITH_ERRORS", "SKIPPED")
 _PENDING = (TaskStatus.SCHEDULED.value, TaskStatus.IN_PROGRESS.value)
+# A latest attempt that finished for good: successful, or a processed failure.
+_FINISHED_FOR_GOOD = Q(status__in=_DONE_STATUSES) | Q(status__in=list(TERMINAL_TASK_STATUSES), processed=True)
 
 
 class History:
@@ -43,12 +45,17 @@ class History:
     def count_unfinished(self, refs: Sequence[str]) -> int:
         if not refs:
             return 0
-        done = (
-            Task.objects.filter(workflow_id=self.workflow_id, ref__in=list(refs), retried=False)
-            .filter(Q(status__in=_DONE_STATUSES) | Q(status__in=list(TERMINAL_TASK_STATUSES), processed=True))
-            .count()
-        )
+        done = Task.objects.filter(workflow_id=self.workflow_id, ref__in=list(refs), retried=False).filter(
+            _FINISHED_FOR_GOOD).count()
         return len(set(refs)) - done
+
+    def count_finished_children(self, parent_ref: str, iteration: int, excluding: Sequence[str]) -> int:
+        # Under `task_fork_child_idx`; the statement's parameters do not grow with the fork.
+        rows = Task.objects.filter(workflow_id=self.workflow_id, dynamic_parent=parent_ref, iteration=iteration,
+                                   retried=False)
+        if excluding:
+            rows = rows.exclude(ref__in=list(excluding))
+        return rows.filter(_FINISHED_FOR_GOOD).count()
 
     def latest_many(self, refs: Sequence[str]) -> Mapping[str, TaskState]:
         if not refs:

@@ -116,6 +116,13 @@ class TaskHistory(Protocol):
         """How many of these runtime refs have no latest attempt that finished for good
         (terminal and successful, or terminal and processed)."""
 
+    def count_finished_children(self, parent_ref: str, iteration: int, excluding: Sequence[str]) -> int:
+        """How many tasks the dynamic fork `parent_ref` started in `iteration` have a latest
+        attempt that finished for good, leaving out the runtime refs in `excluding`.
+
+        The JOIN after a fork of thousands asks this on every branch completion: its cost must
+        not grow with the number of branches (no list of every branch ref)."""
+
 
 @dataclass(frozen=True)
 class WorkflowPatch:

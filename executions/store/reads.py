@@ -76,14 +76,16 @@ def load_state(row: Workflow, focus: str | None = None) -> WorkflowState:
     """The engine's view of a workflow: its row plus its open tasks.
 
     With `focus` (a task whose result just arrived), pending worker tasks other than that one
-    are only counted, not loaded: they cannot change in this decision, and their timers are
-    the sweeper's business (it decides with everything loaded).
+    are not loaded: they cannot change in this decision, and their timers are the sweeper's
+    business (it decides with everything loaded). Whether there is one at all is what the
+    decider needs (`pending_elsewhere` is 0 or 1): an EXISTS stops at the first row, where a
+    count would read every pending branch of a wide fork on each completion.
     """
     rows = Task.objects.filter(workflow_id=row.id, open=True)
     pending_elsewhere = 0
     if focus is not None:
         waiting = Q(queue__isnull=False, status__in=_PENDING)
-        pending_elsewhere = rows.filter(waiting).exclude(pk=focus).count()
+        pending_elsewhere = int(rows.filter(waiting).exclude(pk=focus).exists())
         rows = rows.exclude(waiting & ~Q(pk=focus))
     return workflow_state(row, [to_state(t) for t in rows], pending_elsewhere)
 

@@ -99,7 +99,8 @@ class WorkflowState:
     seq: int = 0  # the highest task seq handed out; 0 means nothing was scheduled yet
     tasks: Sequence[TaskState] = ()
     # Pending worker tasks left out of `tasks` by a focused load (a task result touches one
-    # task; reading a thousand pending siblings would make each completion cost O(n)).
+    # task; reading a thousand pending siblings would make each completion cost O(n)). Only
+    # "none" (0) versus "some" matters; the store answers 0 or 1.
     pending_elsewhere: int = 0
 
 

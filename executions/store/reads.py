@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q
 
 from orchestrator.engine.model import TaskState, WorkflowState
 from orchestrator.engine.status import TERMINAL_TASK_STATUSES, TaskStatus
@@ -82,12 +82,15 @@ def load_state(row: Workflow, focus: str | None = None) -> WorkflowState:
     count would read every pending branch of a wide fork on each completion.
     """
     rows = Task.objects.filter(workflow_id=row.id, open=True)
-    pending_elsewhere = 0
-    if focus is not None:
-        waiting = Q(queue__isnull=False, status__in=_PENDING)
-        pending_elsewhere = int(rows.filter(waiting).exclude(pk=focus).exists())
-        rows = rows.exclude(waiting & ~Q(pk=focus))
-    return workflow_state(row, [to_state(t) for t in rows], pending_elsewhere)
+    if focus is None:
+        return workflow_state(row, [to_state(t) for t in rows])
+    waiting = Q(queue__isnull=False, status__in=_PENDING)
+    others = rows.filter(waiting).exclude(pk=focus)
+    # The EXISTS rides along on the rows' own statement (an uncorrelated subquery: PostgreSQL
+    # evaluates it once); the focus task is open, so the answer comes back with it.
+    loaded = list(rows.exclude(waiting & ~Q(pk=focus)).annotate(pending_elsewhere=Exists(others)))
+    pending_elsewhere = int(loaded[0].pending_elsewhere) if loaded else int(others.exists())
+    return workflow_state(row, [to_state(t) for t in loaded], pending_elsewhere)
 
 
 # -- workflows --------------------------------------------------------------------------------

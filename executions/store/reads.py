@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Q
 
 from orchestrator.engine.model import TaskState, WorkflowState
 from orchestrator.engine.status import TERMINAL_TASK_STATUSES, TaskStatus
@@ -33,14 +33,9 @@ class History:
 
     def latest(self, ref: str) -> TaskState | None:
         # One query: a runtime ref and a node ref only differ for loop tasks (`t__3` vs `t`),
-        # and there the newest row of the node is the one wanted.
-        row = (
-            Task.objects.filter(workflow_id=self.workflow_id)
-            .filter(Q(ref=ref) | Q(node_ref=ref))
-            .order_by("-seq")
-            .first()
-        )
-        return to_state(row) if row is not None else None
+        # and there the newest row of the node is the one wanted. Raw SQL: asked on every hop.
+        rows = list(Task.objects.raw(_LATEST_SQL, [self.workflow_id, ref, ref]))
+        return to_state(rows[0]) if rows else None
 
     def count_unfinished(self, refs: Sequence[str]) -> int:
         if not refs:
@@ -81,16 +76,34 @@ def load_state(row: Workflow, focus: str | None = None) -> WorkflowState:
     decider needs (`pending_elsewhere` is 0 or 1): an EXISTS stops at the first row, where a
     count would read every pending branch of a wide fork on each completion.
     """
-    rows = Task.objects.filter(workflow_id=row.id, open=True)
     if focus is None:
-        return workflow_state(row, [to_state(t) for t in rows])
-    waiting = Q(queue__isnull=False, status__in=_PENDING)
-    others = rows.filter(waiting).exclude(pk=focus)
+        return workflow_state(row, [to_state(t) for t in Task.objects.filter(workflow_id=row.id, open=True)])
     # The EXISTS rides along on the rows' own statement (an uncorrelated subquery: PostgreSQL
-    # evaluates it once); the focus task is open, so the answer comes back with it.
-    loaded = list(rows.exclude(waiting & ~Q(pk=focus)).annotate(pending_elsewhere=Exists(others)))
-    pending_elsewhere = int(loaded[0].pending_elsewhere) if loaded else int(others.exists())
+    # evaluates it once); the focus task is open, so the answer comes back with it. Raw SQL,
+    # compiled once: this runs on every task result.
+    loaded = list(Task.objects.raw(_FOCUSED_SQL, [row.id, focus, row.id, focus]))
+    if loaded:
+        pending_elsewhere = int(bool(loaded[0].pending_elsewhere))  # type: ignore[attr-defined]  # the EXISTS column
+    else:
+        waiting = Q(queue__isnull=False, status__in=_PENDING)
+        pending_elsewhere = int(Task.objects.filter(workflow_id=row.id, open=True).filter(waiting).exclude(
+            pk=focus).exists())
     return workflow_state(row, [to_state(t) for t in loaded], pending_elsewhere)
+
+
+_WAITING_SQL = "t.queue IS NOT NULL AND t.status IN ('SCHEDULED', 'IN_PROGRESS')"
+# The open tasks minus pending worker tasks other than the focus, and whether there are any.
+_FOCUSED_SQL = f"""
+SELECT t.*, EXISTS (
+         SELECT 1 FROM executions_task AS o
+          WHERE o.workflow_id = %s AND o.open AND o.id <> %s
+            AND {_WAITING_SQL.replace("t.", "o.")}) AS pending_elsewhere
+  FROM executions_task AS t
+ WHERE t.workflow_id = %s AND t.open AND NOT ({_WAITING_SQL} AND t.id <> %s)
+"""
+_LATEST_SQL = """
+SELECT * FROM executions_task WHERE workflow_id = %s AND (ref = %s OR node_ref = %s) ORDER BY seq DESC LIMIT 1
+"""
 
 
 # -- workflows --------------------------------------------------------------------------------

@@ -150,6 +150,12 @@ class Task(models.Model):
                 fields=["lease_deadline"], name="task_lease_idx", condition=Q(status="IN_PROGRESS")
             ),
             models.Index(fields=["queue", "status"], name="task_queue_status_idx"),
+            # The JOIN after a dynamic fork counts finished branches by their fork on each
+            # completion (store.reads.History.count_finished_children).
+            models.Index(
+                fields=["workflow", "dynamic_parent", "iteration", "status"], name="task_fork_child_idx",
+                condition=Q(dynamic_parent__isnull=False) & Q(retried=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels (auth + origin checked)."""
+"""ASGI entry point: HTTP through Django (the worker hot path through `api.fastpath`), websockets
+through Channels (auth + origin checked)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from executions.routing import websocket_urlpatterns  # noqa: E402
+from orchestrator.api.fastpath import WorkerFastPath  # noqa: E402
 from orchestrator.api.ws_auth import WebsocketAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_app,
+        # Token-authenticated worker polls and results skip the middleware chain (see fastpath).
+        "http": WorkerFastPath(django_app),
         "websocket": AllowedHostsOriginValidator(WebsocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

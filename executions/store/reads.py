@@ -21,6 +21,8 @@ from .mapping import to_state, workflow_state
 
 _DONE_STATUSES = ("COMPLETED", "COMPLETED_WITH_ERRORS", "SKIPPED")
 _PENDING = (TaskStatus.SCHEDULED.value, TaskStatus.IN_PROGRESS.value)
+# A latest attempt that finished for good: successful, or a processed failure.
+_FINISHED_FOR_GOOD = Q(status__in=_DONE_STATUSES) | Q(status__in=list(TERMINAL_TASK_STATUSES), processed=True)
 
 
 class History:
@@ -31,24 +33,24 @@ class History:
 
     def latest(self, ref: str) -> TaskState | None:
         # One query: a runtime ref and a node ref only differ for loop tasks (`t__3` vs `t`),
-        # and there the newest row of the node is the one wanted.
-        row = (
-            Task.objects.filter(workflow_id=self.workflow_id)
-            .filter(Q(ref=ref) | Q(node_ref=ref))
-            .order_by("-seq")
-            .first()
-        )
-        return to_state(row) if row is not None else None
+        # and there the newest row of the node is the one wanted. Raw SQL: asked on every hop.
+        rows = list(Task.objects.raw(_LATEST_SQL, [self.workflow_id, ref, ref]))
+        return to_state(rows[0]) if rows else None
 
     def count_unfinished(self, refs: Sequence[str]) -> int:
         if not refs:
             return 0
-        done = (
-            Task.objects.filter(workflow_id=self.workflow_id, ref__in=list(refs), retried=False)
-            .filter(Q(status__in=_DONE_STATUSES) | Q(status__in=list(TERMINAL_TASK_STATUSES), processed=True))
-            .count()
-        )
+        done = Task.objects.filter(workflow_id=self.workflow_id, ref__in=list(refs), retried=False).filter(
+            _FINISHED_FOR_GOOD).count()
         return len(set(refs)) - done
+
+    def count_finished_children(self, parent_ref: str, iteration: int, excluding: Sequence[str]) -> int:
+        # Under `task_fork_child_idx`; the statement's parameters do not grow with the fork.
+        rows = Task.objects.filter(workflow_id=self.workflow_id, dynamic_parent=parent_ref, iteration=iteration,
+                                   retried=False)
+        if excluding:
+            rows = rows.exclude(ref__in=list(excluding))
+        return rows.filter(_FINISHED_FOR_GOOD).count()
 
     def latest_many(self, refs: Sequence[str]) -> Mapping[str, TaskState]:
         if not refs:
@@ -69,16 +71,39 @@ def load_state(row: Workflow, focus: str | None = None) -> WorkflowState:
     """The engine's view of a workflow: its row plus its open tasks.
 
     With `focus` (a task whose result just arrived), pending worker tasks other than that one
-    are only counted, not loaded: they cannot change in this decision, and their timers are
-    the sweeper's business (it decides with everything loaded).
+    are not loaded: they cannot change in this decision, and their timers are the sweeper's
+    business (it decides with everything loaded). Whether there is one at all is what the
+    decider needs (`pending_elsewhere` is 0 or 1): an EXISTS stops at the first row, where a
+    count would read every pending branch of a wide fork on each completion.
     """
-    rows = Task.objects.filter(workflow_id=row.id, open=True)
-    pending_elsewhere = 0
-    if focus is not None:
+    if focus is None:
+        return workflow_state(row, [to_state(t) for t in Task.objects.filter(workflow_id=row.id, open=True)])
+    # The EXISTS rides along on the rows' own statement (an uncorrelated subquery: PostgreSQL
+    # evaluates it once); the focus task is open, so the answer comes back with it. Raw SQL,
+    # compiled once: this runs on every task result.
+    loaded = list(Task.objects.raw(_FOCUSED_SQL, [row.id, focus, row.id, focus]))
+    if loaded:
+        pending_elsewhere = int(bool(loaded[0].pending_elsewhere))  # type: ignore[attr-defined]  # the EXISTS column
+    else:
         waiting = Q(queue__isnull=False, status__in=_PENDING)
-        pending_elsewhere = rows.filter(waiting).exclude(pk=focus).count()
-        rows = rows.exclude(waiting & ~Q(pk=focus))
-    return workflow_state(row, [to_state(t) for t in rows], pending_elsewhere)
+        pending_elsewhere = int(Task.objects.filter(workflow_id=row.id, open=True).filter(waiting).exclude(
+            pk=focus).exists())
+    return workflow_state(row, [to_state(t) for t in loaded], pending_elsewhere)
+
+
+_WAITING_SQL = "t.queue IS NOT NULL AND t.status IN ('SCHEDULED', 'IN_PROGRESS')"
+# The open tasks minus pending worker tasks other than the focus, and whether there are any.
+_FOCUSED_SQL = f"""
+SELECT t.*, EXISTS (
+         SELECT 1 FROM executions_task AS o
+          WHERE o.workflow_id = %s AND o.open AND o.id <> %s
+            AND {_WAITING_SQL.replace("t.", "o.")}) AS pending_elsewhere
+  FROM executions_task AS t
+ WHERE t.workflow_id = %s AND t.open AND NOT ({_WAITING_SQL} AND t.id <> %s)
+"""
+_LATEST_SQL = """
+SELECT * FROM executions_task WHERE workflow_id = %s AND (ref = %s OR node_ref = %s) ORDER BY seq DESC LIMIT 1
+"""
 
 
 # -- workflows --------------------------------------------------------------------------------

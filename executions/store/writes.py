@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
+
 from orchestrator.engine.model import Outcome, TaskState
 from orchestrator.engine.operations import Plan
 
@@ -27,8 +29,15 @@ def lock(workflow_id: str) -> Workflow | None:
 
 def lock_of_task(task_id: str) -> Workflow | None:
     """Lock and return the workflow row of a task, in one statement (the lock is still the
-    workflow row, never the task's)."""
-    return Workflow.objects.select_for_update(of=("self",)).filter(tasks__id=task_id).first()
+    workflow row, never the task's). Raw SQL, compiled once: every task result starts here."""
+    # SQLite has no row locks: its IMMEDIATE transaction already holds the database write lock.
+    sql = _LOCK_OF_TASK_SQL + (" FOR UPDATE OF w" if connection.features.has_select_for_update else "")
+    rows = list(Workflow.objects.raw(sql, [task_id]))
+    return rows[0] if rows else None
+
+
+_LOCK_OF_TASK_SQL = """
+SELECT w.* FROM executions_workflow AS w JOIN executions_task AS t ON t.workflow_id = w.id WHERE t.id = %s"""
 
 
 # -- workflows --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.authentication import CSRFCheck
 
-from orchestrator.services.access import Principal, TokenError, authorize, verify_token
+from orchestrator.services.access import Principal, TokenError, authorize, verify_token, verify_token_if_cached
 
 
 def token_from(request: HttpRequest) -> str | None:
@@ -92,8 +92,15 @@ async def authenticate(request: HttpRequest) -> Principal | None:
     DRF's SessionAuthentication reads `request.user` synchronously, which an async view may not;
     the session user is loaded with `auser()` instead and the same CSRF check applied to it.
     """
-    if token_from(request):
-        # verify_token may read the application row (revocation): off the event loop.
+    token = token_from(request)
+    if token:
+        try:
+            known = verify_token_if_cached(token)
+        except TokenError as exc:
+            raise Unauthenticated(exc.code, exc.message) from exc
+        if known is not None:
+            return known
+        # verify_token must read the application row (revocation): off the event loop.
         found = await sync_to_async(_TOKEN.authenticate, thread_sensitive=False)(request)
         return found[0] if found else None
     user = await request.auser()

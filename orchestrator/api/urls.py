@@ -57,8 +57,8 @@ urlpatterns = [
     path("workflow/<str:workflow_id>/rerun", ops.RerunWorkflow.as_view()),
     path("workflow/<str:workflow_id>/skiptask/<str:ref>", ops.SkipTask.as_view()),
     # tasks
-    path("tasks", t.UpdateTask.as_view()),
-    path("tasks/update-v2", t.UpdateTaskV2.as_view()),
+    path("tasks", t.update_task),
+    path("tasks/update-v2", t.update_task_v2),
     path("tasks/poll/batch/<str:task_type>", poll.poll_batch),
     path("tasks/poll/<str:task_type>", poll.poll_one),
     path("tasks/search", search.SearchTasks.as_view()),

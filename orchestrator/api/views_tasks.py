@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from asgiref.sync import sync_to_async
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -12,10 +13,11 @@ from executions.models import Task
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import RESULT_STATUSES, TaskStatus
 from orchestrator.services import shapes, tasks, workflows
+from orchestrator.services.access import Principal
 
-from .base import ApiView, no_content, ok, text_response
+from .base import ApiView, async_api_view, no_content, ok, text_response
 from .exceptions import BadRequest
-from .parsing import LogLineParser, require_object, text
+from .parsing import LogLineParser, loads, require_object, text
 
 
 def parse_result(doc: Any) -> tuple[str, TaskResult, list[Any]]:
@@ -53,26 +55,30 @@ def _status(value: Any) -> TaskStatus:
     return TaskStatus(value)
 
 
-class UpdateTask(ApiView):
-    worker_allowed = True
-
-    def post(self, request: Request) -> HttpResponse:
-        task_id, result, logs = parse_result(request.data)
-        tasks.update(task_id, result, logs)
-        return text_response(task_id)
+# The two result endpoints are the worker's hot path: async views in the `async_api_view` frame
+# (same authentication, roles, CSRF and error bodies as the DRF views), with the work in one
+# worker thread, so `fastpath.WorkerFastPath` can call them without Django's middleware chain.
 
 
-class UpdateTaskV2(ApiView):
-    """Update a task, then hand the same worker its next task of that type (or 204)."""
+@async_api_view("POST", worker_allowed=True)
+async def update_task(request: HttpRequest, principal: Principal | None) -> HttpResponse:
+    """POST /tasks: a TaskResult; answers the task id as text."""
+    task_id, result, logs = parse_result(loads(request.body))
+    await sync_to_async(tasks.update, thread_sensitive=False)(task_id, result, logs)
+    return text_response(task_id)
 
-    worker_allowed = True
 
-    def post(self, request: Request) -> HttpResponse:
-        task_id, result, logs = parse_result(request.data)
-        _, claimed = tasks.update_and_claim_next(task_id, result, logs)
-        if claimed is None:
-            return no_content()
-        return ok(shapes.task_json(claimed))
+def _update_and_next(task_id: str, result: TaskResult, logs: list[Any]) -> dict[str, Any] | None:
+    _, claimed = tasks.update_and_claim_next(task_id, result, logs)
+    return shapes.task_json(claimed) if claimed is not None else None
+
+
+@async_api_view("POST", worker_allowed=True)
+async def update_task_v2(request: HttpRequest, principal: Principal | None) -> HttpResponse:
+    """POST /tasks/update-v2: update a task, then hand the same worker its next task of that type (or 204)."""
+    task_id, result, logs = parse_result(loads(request.body))
+    following = await sync_to_async(_update_and_next, thread_sensitive=False)(task_id, result, logs)
+    return JsonResponse(following) if following is not None else no_content()
 
 
 class TaskDetail(ApiView):

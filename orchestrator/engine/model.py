@@ -105,7 +105,8 @@ class WorkflowState:
     seq: int = 0  # the highest task seq handed out; 0 means nothing was scheduled yet
     tasks: Sequence[TaskState] = ()
     # Pending worker tasks left out of `tasks` by a focused load (a task result touches one
-    # task; reading a thousand pending siblings would make each completion cost O(n)).
+    # task; reading a thousand pending siblings would make each completion cost O(n)). Only
+    # "none" (0) versus "some" matters; the store answers 0 or 1.
     pending_elsewhere: int = 0
 
 
@@ -121,6 +122,13 @@ class TaskHistory(Protocol):
     def count_unfinished(self, refs: Sequence[str]) -> int:
         """How many of these runtime refs have no latest attempt that finished for good
         (terminal and successful, or terminal and processed)."""
+
+    def count_finished_children(self, parent_ref: str, iteration: int, excluding: Sequence[str]) -> int:
+        """How many tasks the dynamic fork `parent_ref` started in `iteration` have a latest
+        attempt that finished for good, leaving out the runtime refs in `excluding`.
+
+        The JOIN after a fork of thousands asks this on every branch completion: its cost must
+        not grow with the number of branches (no list of every branch ref)."""
 
 
 @dataclass(frozen=True)

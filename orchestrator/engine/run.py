@@ -130,13 +130,24 @@ class Run:
                 self._remember(task)
         return found
 
-    def count_unfinished(self, refs: list[str]) -> int:
-        """How many of `refs` (latest attempts) are missing or not finished for good."""
+    def count_unfinished(self, refs: list[str], fork: tuple[str, int] | None = None) -> int:
+        """How many of `refs` (latest attempts) are missing or not finished for good.
+
+        `fork` = (dynamic fork ref, iteration) when `refs` are exactly the tasks that fork
+        started: the history then counts them by their parent, with constant parameters,
+        instead of being handed every ref.
+        """
         known = [ref for ref in refs if ref in self.by_ref]
-        unknown = [ref for ref in refs if ref not in self.by_ref]
         pending = sum(1 for ref in known if not _finished_for_good(self.by_ref[ref]))
-        if unknown:
-            pending += self.history.count_unfinished(unknown)
+        unknown = len(refs) - len(known)
+        if unknown and fork is not None:
+            # Known refs are left out of the count: their rows may be older than this run's copy.
+            done = self.history.count_finished_children(fork[0], fork[1], known)
+            # More "done" rows than refs would be rows of an earlier fork of the same iteration;
+            # reporting too few pending only makes the JOIN do its full check.
+            pending += max(0, unknown - done)
+        elif unknown:
+            pending += self.history.count_unfinished([ref for ref in refs if ref not in self.by_ref])
         return pending
 
     def task_def(self, name: str) -> TaskDefinition | None:

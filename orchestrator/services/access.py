@@ -105,6 +105,19 @@ def issue_token(key_id: str, key_secret: str) -> str:
 
 
 def verify_token(token: str) -> Principal:
+    """The caller a token stands for; TokenError when it is refused."""
+    principal = _verify(token, cached_only=False)
+    assert principal is not None
+    return principal
+
+
+def verify_token_if_cached(token: str) -> Principal | None:
+    """`verify_token` when it needs no query (the application's active flag is cached), else
+    None: the async views then verify in a worker thread. The common case needs no thread hop."""
+    return _verify(token, cached_only=True)
+
+
+def _verify(token: str, cached_only: bool) -> Principal | None:
     try:
         claims = jwt.decode(token, settings.SECRET_KEY, algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]})
     except jwt.ExpiredSignatureError as exc:
@@ -112,9 +125,16 @@ def verify_token(token: str) -> Principal:
     except jwt.PyJWTError as exc:
         raise TokenError("INVALID_TOKEN", "Invalid token") from exc
     key_id = str(claims["sub"])
+    if cached_only and not _active_is_cached(key_id):
+        return None
     if not _is_active(key_id):
         raise TokenError("INVALID_TOKEN", "The application behind this token is disabled")
     return Principal(name=str(claims.get("name") or key_id), kind="app", role=str(claims.get("role") or "ADMIN"))
+
+
+def _active_is_cached(key_id: str) -> bool:
+    cached = _active_cache.get(key_id)
+    return cached is not None and time.monotonic() - cached[0] < _ACTIVE_CACHE_SECONDS
 
 
 def _is_active(key_id: str) -> bool:

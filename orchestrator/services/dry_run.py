@@ -48,6 +48,12 @@ class _History:
 
         return sum(0 if done(self.latest(ref)) else 1 for ref in set(refs))
 
+    def count_finished_children(self, parent_ref: str, iteration: int, excluding: Sequence[str]) -> int:
+        skip = set(excluding)
+        return sum(1 for t in self.tasks.values() if t.dynamic_parent == parent_ref and t.iteration == iteration
+                   and t.ref not in skip and t.is_terminal and not t.retried
+                   and (t.status.is_successful or t.processed))
+
 
 def _mocks(raw: Any) -> dict[str, list[dict[str, Any]]]:
     if raw is None:

@@ -127,13 +127,19 @@ class ForkJoinDynamic(TaskType):
         return [run.next_after(task)]
 
 
-def forked_refs(run: RunView, join_node: Node) -> list[str] | None:
-    """For a JOIN right after a FORK_JOIN_DYNAMIC: the refs that fork started."""
+def fork_before(run: RunView, join_node: Node) -> Node | None:
+    """The FORK_JOIN_DYNAMIC node right before a JOIN, if there is one."""
     loc = run.defn.index.get(join_node.ref)
     if loc is None or loc.position == 0:
         return None
     before = loc.container[loc.position - 1]
-    if before.type != ForkJoinDynamic.type_name:
+    return before if before.type == ForkJoinDynamic.type_name else None
+
+
+def forked_refs(run: RunView, join_node: Node) -> list[str] | None:
+    """For a JOIN right after a FORK_JOIN_DYNAMIC: the refs that fork started."""
+    before = fork_before(run, join_node)
+    if before is None:
         return None
     fork = run.latest(before.ref)
     return list(fork.output.get("forkedTasks") or []) if fork is not None else []

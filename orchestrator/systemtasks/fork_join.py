@@ -87,10 +87,15 @@ class Join(TaskType):
     def check(self, run: RunOps, task: TaskState, node: Node) -> TaskState:
         dynamic = task.input.get("joinOn")
         if isinstance(dynamic, list):
+            from .dynamic_fork import fork_before
+
             refs = [runtime_ref(str(ref), task.iteration) for ref in dynamic]
             # Cheap count first: a fork of a thousand branches must not read every branch on
-            # each completion; the full read happens once, when everything has finished.
-            if run.count_unfinished(refs) > 0:
+            # each completion; the full read happens once, when everything has finished. The
+            # branches are counted by their fork (every dynamic task records it), so the
+            # count's cost does not grow with the number of branches.
+            fork = fork_before(run, node)
+            if run.count_unfinished(refs, (fork.ref, task.iteration) if fork is not None else None) > 0:
                 return task
         else:
             refs = [runtime_ref(ref, task.iteration) for ref in node.get("joinOn") or []]

@@ -51,3 +51,26 @@ def test_lookups_by_ref_and_task(start) -> None:  # type: ignore[no-untyped-def]
     assert [t.ref for t in store.task_states_of(wf_id)] == ["a"]
     assert store.newest_task_id(wf_id, "nope") is None
     assert store.workflow_status(wf_id) == "RUNNING" and store.workflow_exists(wf_id)
+
+
+NO_JOIN = {"name": "db_reads_nojoin", "version": 1, "tasks": [
+    {"name": "f", "taskReferenceName": "f", "type": "FORK_JOIN", "forkTasks": [
+        [{"name": "db_reads_nj", "taskReferenceName": "x"}], [{"name": "db_reads_nj", "taskReferenceName": "y"}]]}]}
+
+
+def test_a_focused_load_says_whether_another_worker_task_is_pending(start) -> None:  # type: ignore[no-untyped-def]
+    """A fork with no JOIN ends with its last branch: a result for the first branch must see the
+    other still pending (the focused load leaves it out but reports it)."""
+    from orchestrator.engine.results import TaskResult
+    from orchestrator.engine.status import TaskStatus
+
+    workflow_id = start(NO_JOIN)
+    x, y = sorted(tasks.claim("db_reads_nj", "w", 2), key=lambda t: t.ref)
+    row = Workflow.objects.get(pk=workflow_id)
+    state = store.reads.load_state(row, focus=x.id)
+    assert [t.ref for t in state.tasks if t.ref in ("x", "y")] == ["x"] and state.pending_elsewhere == 1
+    tasks.update(x.id, TaskResult(status=TaskStatus.COMPLETED, worker_id="w"))
+    assert Workflow.objects.get(pk=workflow_id).status == "RUNNING"
+    assert store.reads.load_state(row, focus=y.id).pending_elsewhere == 0
+    tasks.update(y.id, TaskResult(status=TaskStatus.COMPLETED, worker_id="w"))
+    assert Workflow.objects.get(pk=workflow_id).status == "COMPLETED"

@@ -35,6 +35,7 @@ class MemoryHistory:
         self.run = run
         self.calls = 0
         self.refs: list[str] = []
+        self.children_counts = 0  # count_finished_children calls (the JOIN's cheap check)
         self._cached: tuple[dict[str, TaskState], dict[str, TaskState]] | None = None
 
     def _index(self) -> tuple[dict[str, TaskState], dict[str, TaskState]]:
@@ -67,6 +68,14 @@ class MemoryHistory:
                 task.status.is_successful or task.processed)
             pending += 0 if done else 1
         return pending
+
+    def count_finished_children(self, parent_ref: str, iteration: int, excluding: Sequence[str]) -> int:
+        self.calls += 1
+        self.children_counts += 1
+        skip = set(excluding)
+        return sum(1 for t in self.run.tasks if t.dynamic_parent == parent_ref and t.iteration == iteration
+                   and not t.retried and t.ref not in skip and t.is_terminal
+                   and (t.status.is_successful or t.processed))
 
     def latest_many(self, refs: Sequence[str]) -> Mapping[str, TaskState]:
         self.calls += 1

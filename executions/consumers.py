@@ -23,10 +23,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import InMemoryChannelLayer
 
 from orchestrator.services import shapes, workflows
-from orchestrator.services.access import Forbidden, TokenError, authorize
 
 from . import events as event_log
 from . import store
+from .stream_access import admit
 
 POLL_SECONDS = 1.0
 # With a shared layer (Redis) every commit's doorbell, claims' included, reaches this process and
@@ -45,13 +45,7 @@ WORKER_ALLOWED = False
 class WorkflowConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.workflow_id = self.scope["url_route"]["kwargs"]["workflow_id"]
-        try:
-            authorize(self.scope.get("principal"), worker_allowed=WORKER_ALLOWED)
-        except TokenError:
-            await self.close(code=4401)
-            return
-        except Forbidden:
-            await self.close(code=4403)
+        if not await admit(self, worker_allowed=WORKER_ALLOWED):
             return
         if not await database_sync_to_async(store.workflow_exists)(self.workflow_id):
             await self.close(code=4404)

@@ -17,9 +17,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
-from orchestrator.services.access import Forbidden, TokenError, authorize
-
 from .store import runlist
+from .stream_access import admit
 
 GROUP = "dashboard"
 POLL_SECONDS = 1.0
@@ -66,14 +65,8 @@ POLLER = _LocalPoller()
 
 class DashboardConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
-        try:
-            # The same rule as the run list page and GET /api/workflow/search.
-            authorize(self.scope.get("principal"), worker_allowed=False)
-        except TokenError:
-            await self.close(code=4401)
-            return
-        except Forbidden:
-            await self.close(code=4403)
+        # The same rule as the run list page and GET /api/workflow/search.
+        if not await admit(self, worker_allowed=False):
             return
         self.pending: set[str] = set()
         self.flusher: asyncio.Task[None] | None = None

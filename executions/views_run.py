@@ -30,6 +30,8 @@ from . import store
 from .pages import dashboard_page
 from .store import runlist
 
+# The page shows at most this many log lines; logs.txt has them all.
+LOG_LINES_SHOWN = 5000
 # status → the actions the page offers (the services refuse the others anyway).
 ACTIONS_BY_STATUS = {
     "RUNNING": ("pause", "terminate"),
@@ -74,13 +76,14 @@ def run_page(request: HttpRequest, workflow_id: str) -> HttpResponse:
     tasks = store.tasks_of(workflow_id)
     log_task = request.GET.get("logs_task", "")
     log_q = request.GET.get("q", "").strip()[:200]
-    logs = runlist.logs_of(workflow_id, log_task or None, log_q)
+    logs = runlist.logs_of(workflow_id, log_task or None, log_q, limit=LOG_LINES_SHOWN)
     log_params = {k: v for k, v in (("logs_task", log_task), ("q", log_q)) if v}
     # The diagram is the definition this execution ran (its snapshot), not the latest version.
     island = {"workflowId": row.id, "definition": row.snapshot.definition, "status": row.status}
     config = {"base": "/editor/", "api": "/api", "csrfToken": get_token(request), "user": request.user.get_username()}
     context = {
         "wf": row, "tasks": tasks, "logs": logs, "log_task": log_task, "log_q": log_q,
+        "logs_capped": len(logs) >= LOG_LINES_SHOWN,
         "log_query": urlencode(log_params), "logs_txt": reverse("executions:run-logs", args=[row.id]),
         "history": _history(workflow_id),
         "actions": ACTIONS_BY_STATUS.get(row.status, ()),

@@ -86,3 +86,16 @@ def test_download_of_an_unknown_run_is_404_and_roles_apply(client: Client) -> No
     assert client.get("/executions/nope/logs.txt").status_code == 404
     empty = client.get(f"/executions/{wf}/logs.txt")
     assert empty.status_code == 200 and empty.content == b""
+
+
+def test_the_page_caps_its_lines_and_says_so_while_the_download_has_them_all(
+        staff: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    import executions.views_run
+
+    monkeypatch.setattr(executions.views_run, "LOG_LINES_SHOWN", 1)
+    wf = d.start()
+    d.work("dash_charge", "COMPLETED", log="one")
+    d.work("dash_ship", "COMPLETED", log="two")
+    html = staff.get(f"/executions/{wf}").content.decode()
+    assert lines_of(html) == 1 and "download for every line" in html
+    assert staff.get(f"/executions/{wf}/logs.txt").content.decode().count("\n") == 2

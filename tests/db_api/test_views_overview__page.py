@@ -88,6 +88,7 @@ def test_failures_show_their_reason_as_text_and_link_to_the_run(staff: Client) -
     assert f'href="/executions/{wf}"' in failures and "charge" in failures  # the failed task ref
     assert HOSTILE not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in failures
     assert "/executions/?status=FAILED&amp;from=" in failures and "status=TIMED_OUT" in failures
+    assert 'href="/executions/?status=FAILED&amp;name=dash_orders"' in failures
 
 
 def test_running_count_and_rows(staff: Client) -> None:
@@ -97,6 +98,7 @@ def test_running_count_and_rows(staff: Client) -> None:
     running = html.split('data-testid="running"')[1].split("</section>")[0]
     assert 'data-testid="running-count">4<' in running and 'href="/executions/?status=RUNNING"' in running
     assert all(f'href="/executions/{i}"' in running for i in ids) and "dash_refunds" in running
+    assert 'href="/executions/?status=RUNNING&amp;name=dash_refunds"' in running
 
 
 def test_queue_depth_and_the_workers_polling_it(staff: Client) -> None:

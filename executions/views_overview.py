@@ -41,8 +41,10 @@ def _ago(now_ms: int, then_ms: int) -> str:
 def _queues(now: datetime) -> list[dict[str, Any]]:
     now_ms = int(now.timestamp() * 1000)
     out = []
-    for q in overview.queues():
-        polls = sorted(tasks.poll_data(q.name), key=lambda p: -p["lastPollTime"])
+    queues = overview.queues()
+    polled = tasks.poll_data_of([q.name for q in queues])
+    for q in queues:
+        polls = sorted(polled[q.name], key=lambda p: -p["lastPollTime"])
         out.append({"name": q.name, "scheduled": q.scheduled, "in_progress": q.in_progress,
                     "pollers": [{"worker": p["workerId"] or "(no worker id)", "domain": p["domain"],
                                  "ago": _ago(now_ms, p["lastPollTime"])} for p in polls]})

@@ -6,7 +6,9 @@ with a staff session, in process (no HTTP server: the view, the queries and the 
 
 - the run list filtered by status + name + time range, by an input value, by an id prefix,
   and unfiltered; then its second page (keyset);
-- the run page of the 1,000-task execution (server HTML; the diagram island loads after);
+- the run page of the 1,000-task execution (server HTML; the diagram island loads after), with a
+  log search, and its logs.txt download;
+- the overview (/) over each window, and its live partial;
 and prints p50/p95 of 20 requests each, with EXPLAIN's top plan node for each list query.
 
     .venv/bin/python -m bench.run_list                 # 100,000 executions, ~1,000,000 tasks
@@ -117,6 +119,12 @@ def _run(url: str, runs: int, reps: int) -> int:
         "list, id prefix": "/executions/?id=wf-0000123",
         "list, free text": "/executions/?q=O-4242&size=25",
         "run page, 1,000 tasks": "/executions/wf-big",
+        "run page, log search": "/executions/wf-big?q=line+99",
+        "logs.txt, 1,000 lines": "/executions/wf-big/logs.txt",
+        "overview, last hour": "/?window=1h",
+        "overview, last 24 h": "/?window=24h",
+        "overview, last 7 d (every run)": "/?window=7d",
+        "overview, live partial (24 h)": "/?window=24h&partial=parts",
     }
     first = client.get("/executions/?status=COMPLETED").content.decode()
     cursor = first.split('id="next-page"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -30,6 +30,8 @@ from . import store
 from .pages import dashboard_page
 from .store import runlist
 
+# The page shows at most this many log lines; logs.txt has them all.
+LOG_LINES_SHOWN = 5000
 # status → the actions the page offers (the services refuse the others anyway).
 ACTIONS_BY_STATUS = {
     "RUNNING": ("pause", "terminate"),
@@ -73,12 +75,17 @@ def run_page(request: HttpRequest, workflow_id: str) -> HttpResponse:
         return render(request, "executions/not_found.html", {"workflow_id": workflow_id}, status=404)
     tasks = store.tasks_of(workflow_id)
     log_task = request.GET.get("logs_task", "")
-    logs = runlist.logs_of(workflow_id, log_task or None)
+    log_q = request.GET.get("q", "").strip()[:200]
+    logs = runlist.logs_of(workflow_id, log_task or None, log_q, limit=LOG_LINES_SHOWN)
+    log_params = {k: v for k, v in (("logs_task", log_task), ("q", log_q)) if v}
     # The diagram is the definition this execution ran (its snapshot), not the latest version.
     island = {"workflowId": row.id, "definition": row.snapshot.definition, "status": row.status}
     config = {"base": "/editor/", "api": "/api", "csrfToken": get_token(request), "user": request.user.get_username()}
     context = {
-        "wf": row, "tasks": tasks, "logs": logs, "log_task": log_task, "history": _history(workflow_id),
+        "wf": row, "tasks": tasks, "logs": logs, "log_task": log_task, "log_q": log_q,
+        "logs_capped": len(logs) >= LOG_LINES_SHOWN,
+        "log_query": urlencode(log_params), "logs_txt": reverse("executions:run-logs", args=[row.id]),
+        "history": _history(workflow_id),
         "actions": ACTIONS_BY_STATUS.get(row.status, ()),
         "input": _pretty(row.input), "output": _pretty(row.output), "variables": _pretty(row.variables),
         # quoted, not reversed: a name from an inline workflowDef must not turn the page into a 500

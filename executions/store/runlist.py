@@ -103,13 +103,22 @@ def newest_event_id() -> int:
     return ExecutionEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def logs_of(workflow_id: str, task_id: str | None = None, limit: int = 5000) -> list[tuple[TaskLog, Task]]:
-    """Every log line of an execution (or of one of its tasks), oldest first, with its task."""
+def logs_of(workflow_id: str, task_id: str | None = None, text: str = "", limit: int | None = 5000,
+            ) -> list[tuple[TaskLog, Task]]:
+    """Every log line of an execution (or of one of its tasks), oldest first, with its task.
+
+    `text` keeps the lines that contain it (case-insensitive), searched by the database so a
+    long log is not shipped to the browser to be filtered there. `limit=None` reads them all.
+    """
     tasks = {t.id: t for t in Task.objects.filter(workflow_id=workflow_id).only(
         "id", "ref", "retry_count", "iteration", "task_type", "seq")}
     ids = ([task_id] if task_id in tasks else []) if task_id else list(tasks)
-    lines = TaskLog.objects.filter(task_id__in=ids).order_by("id")[:limit]
-    return [(line, tasks[line.task_id]) for line in lines]
+    lines = TaskLog.objects.filter(task_id__in=ids).order_by("id")
+    if text:
+        lines = lines.filter(log__icontains=text)
+    if limit is not None:
+        lines = lines[:limit]
+    return [(line, tasks[line.task_id]) for line in lines.iterator(chunk_size=2000)]
 
 
 def history(workflow_id: str, limit: int = 300) -> list[ExecutionEvent]:

@@ -52,7 +52,16 @@ def _record_poll(queue: str, domain: str | None, worker_id: str | None, now: dat
 
 
 def poll_data(queue: str) -> list[dict[str, Any]]:
-    entries = cache.get(f"baton:polldata:{queue}") or {}
+    return _poll_entries(queue, cache.get(f"baton:polldata:{queue}") or {})
+
+
+def poll_data_of(queues: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Poll data of several queues in one cache round trip (the overview lists every queue)."""
+    found = cache.get_many([f"baton:polldata:{q}" for q in queues])
+    return {q: _poll_entries(q, found.get(f"baton:polldata:{q}") or {}) for q in queues}
+
+
+def _poll_entries(queue: str, entries: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {"queueName": queue, "domain": domain or None, "workerId": e["workerId"], "lastPollTime": e["lastPollTime"]}
         for domain, e in entries.items()

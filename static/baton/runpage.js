@@ -39,6 +39,7 @@
           }
         });
         wireLogs();
+        fullscreen(document.getElementById("logs").classList.contains("fullscreen")); // the button's label
         var after = document.getElementById("log-lines");
         if (after && atBottom) after.scrollTop = after.scrollHeight;
       })
@@ -53,6 +54,54 @@
     if (timer) return;
     timer = setTimeout(function () { timer = null; refresh(); }, 600);
   }
+
+  // Copy and full screen live in the re-rendered logs region, so they are wired by delegation.
+  function logsText() {
+    var out = [];
+    document.querySelectorAll("#log-lines .log-line").forEach(function (line) {
+      var time = line.querySelector(".log-time"), task = line.querySelector(".log-task"), body = line.querySelector(".log-text");
+      out.push((time ? time.getAttribute("title") : "") + "  " + (task ? task.textContent.trim().replace(/\s+/g, " ") : "") + "  " + (body ? body.textContent : ""));
+    });
+    return out.join("\n");
+  }
+
+  function copied(button, ok) {
+    button.textContent = ok ? "Copied" : "Copy failed";
+    setTimeout(function () { button.textContent = "Copy"; }, 1500);
+  }
+
+  function copy(button) {
+    var text = logsText();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { copied(button, true); }, function () { copied(button, false); });
+      return;
+    }
+    var area = document.createElement("textarea"); // plain http on another host: the old way
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) {}
+    area.remove();
+    copied(button, ok);
+  }
+
+  function fullscreen(on) {
+    var section = document.getElementById("logs");
+    section.classList.toggle("fullscreen", on);
+    var button = document.getElementById("log-fullscreen");
+    if (button) { button.setAttribute("aria-pressed", on ? "true" : "false"); button.textContent = on ? "Exit full screen" : "Full screen"; }
+  }
+
+  document.addEventListener("click", function (e) {
+    var target = e.target.closest ? e.target.closest("#log-copy, #log-fullscreen") : null;
+    if (!target) return;
+    if (target.id === "log-copy") copy(target);
+    else fullscreen(!document.getElementById("logs").classList.contains("fullscreen"));
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && document.getElementById("logs").classList.contains("fullscreen")) fullscreen(false);
+  });
 
   window.addEventListener("baton:run-event", schedule);
   wireLogs();

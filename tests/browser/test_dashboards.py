@@ -161,3 +161,42 @@ def test_the_link_for_an_sdk_started_run_shows_it_completing_with_an_sdk_worker(
         workers.wait(timeout=20)
         log.close()
     assert "Hello Ada" in data["output"]
+
+
+def test_the_overview_counts_a_new_run_live_and_its_logs_are_searched_copied_and_downloaded(
+        editor_stack: Stack, tmp_path: Path) -> None:
+    ready, started = tmp_path / "ready", tmp_path / "started"
+    with editor_stack.client() as api:
+        api.put("/metadata/workflow", json=[{"name": "browser_overview", "version": 1, "schemaVersion": 2, "tasks": [
+            {"name": "ov_charge", "taskReferenceName": "charge_ref", "type": "SIMPLE"},
+            {"name": "ov_ship", "taskReferenceName": "ship_ref", "type": "SIMPLE"}]}]).raise_for_status()
+        api.post("/metadata/taskdefs", json=[{"name": "ov_charge"}]).raise_for_status()
+        api.post("/workflow", json={"name": "browser_overview", "input": {}}).raise_for_status()
+        proc = run_scenario(editor_stack, "dash_overview.mjs", env={
+            "READY_FILE": str(ready), "STARTED_FILE": str(tmp_path / "started"), "HOSTILE": HOSTILE})
+        deadline = time.monotonic() + 60
+        while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if ready.exists():
+            run_id = api.post("/workflow", json={"name": "browser_overview", "input": {}}).text.strip('"')
+            started.write_text(run_id)
+            # the first run's task is first in the queue: serve both, logging on the new run's
+            for _ in range(2):
+                _serve_one_of(api, "ov_charge", run_id, deadline + 30)
+        data = result(proc)
+    assert "ov_charge" in data["queue"] and "w-ov" in data["queue"] and "s ago" in data["queue"]
+    assert data["text"].count("\n") == 1
+
+
+def _serve_one_of(api: httpx.Client, task_type: str, run_id: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        polled = api.get(f"/tasks/poll/batch/{task_type}", params={"count": 1, "timeout": 500, "workerid": "w-ov"})
+        for task in (polled.json() if polled.status_code == 200 and polled.content else []):
+            mine = task["workflowInstanceId"] == run_id
+            api.post("/tasks", json={
+                "taskId": task["taskId"], "workflowInstanceId": task["workflowInstanceId"],
+                "status": "IN_PROGRESS" if mine else "COMPLETED", "callbackAfterSeconds": 3600,
+                "logs": [{"log": f"charged for {HOSTILE}", "createdTime": 0}] if mine else [],
+            }).raise_for_status()
+            return
+    raise AssertionError(f"no {task_type} task to serve")

@@ -101,7 +101,6 @@ API: dict[str, tuple[str, dict[str, int]]] = {
 }
 
 PAGES: dict[str, str] = {
-    "": PAGE,
     "editor/": PAGE,
     "editor/<str:name>/": PAGE,
     # schedules: looking needs a login; changing (POST) needs staff, tested in tests/db_api/test_scheduler__pages.py
@@ -116,11 +115,13 @@ PAGES: dict[str, str] = {
 # Execution dashboards (executions/views_run*.py): what a staff session's GET of the sample path
 # (`nope`) answers. The action URL is POST-only (CSRF-protected forms).
 DASHBOARDS: dict[str, int] = {
+    "": 200,  # the overview
     "executions/": 200,
     "executions/bulk": 400,  # no action chosen
     "executions/<str:workflow_id>": 404,
     "execution/<str:workflow_id>": 404,
     "executions/<str:workflow_id>/action": 405,
+    "executions/<str:workflow_id>/logs.txt": 404,
 }
 
 ADMIN_SITE: dict[str, str] = {

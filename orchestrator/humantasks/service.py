@@ -76,8 +76,10 @@ def sync(now: datetime | None = None) -> None:
             reason_required=inputs.get("reasonRequiredOnReject") is not False,
             priority=t.priority, created=t.scheduled_time or now))
     HumanTask.objects.bulk_create(rows, ignore_conflicts=True)
-    ended = Task.objects.filter(task_type="HUMAN").exclude(status=TaskStatus.IN_PROGRESS.value).values("id")
-    HumanTask.objects.filter(status__in=OPEN_STATES, task_id__in=ended).update(status=S.CLOSED)
+    # Bounded by the pending HUMAN tasks, not by every HUMAN task ever run; a removed execution's
+    # rows close too.
+    pending = Task.objects.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value).values("id")
+    HumanTask.objects.filter(status__in=OPEN_STATES).exclude(task_id__in=pending).update(status=S.CLOSED)
 
 
 def actor_of(user: Any) -> Actor:

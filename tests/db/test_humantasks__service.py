@@ -181,3 +181,21 @@ def test_two_concurrent_decisions_exactly_one_lands(people) -> None:  # type: ig
     task = Task.objects.get(pk=tid)
     assert (row.status, task.status) in {("APPROVED", "COMPLETED"), ("REJECTED", "FAILED")}
     assert ExecutionEvent.objects.filter(workflow_id=wf_id, payload__has_key="humanDecision").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_registered_schema_is_the_form_copied_when_the_task_is_first_seen(people) -> None:  # type: ignore[no-untyped-def]
+    from orchestrator.schemas import service as schemas
+
+    schemas.save_schemas([{"name": "ht_expense", "version": 1, "type": "JSON",
+                           "data": {"type": "object", "required": ["iban"], "properties": {"iban": {"type": "string"}}}}])
+    wf_id = run({"name": "ht_reg", "version": 1, "tasks": [
+        {"name": "h", "taskReferenceName": "approve", "type": "HUMAN",
+         "inputParameters": {"form": {"name": "ht_expense", "version": 1}, "reasonRequiredOnReject": False}}]})
+    tid = human_task(wf_id)
+    service.claim(tid, people["ann"])
+    assert HumanTask.objects.get(task_id=tid).form["schema"]["required"] == ["iban"]
+    with pytest.raises(InvalidInput, match="iban"):
+        service.decide(tid, people["ann"], approve=True, data={})
+    service.decide(tid, people["ann"], approve=False)  # no reason needed here
+    assert Task.objects.get(pk=tid).status == "FAILED"

@@ -8,8 +8,9 @@ through every path that schedules (start, retry, rerun, restart, loops, forks): 
 the Task table cannot miss any of them, a hook in each path could. Its cost is one indexed
 anti-join per inbox read.
 
-Claim and release change only this app's row (under its own row lock). The decision goes through
-the runtime (`HumanDecision`), which holds the workflow lock while `_record` moves the row.
+Claim and release (`HumanAssignment`) and the decision (`HumanDecision`) are runtime commands:
+the runtime holds the workflow lock while their `record` moves this app's row (locked after the
+workflow row, always in that order), and notes the step on the run's event log.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
 from django.utils import timezone
 
 from executions.models import Task, Workflow
@@ -28,7 +28,7 @@ from orchestrator.engine.status import TaskStatus
 from orchestrator.schemas import service as schemas
 from orchestrator.schemas.validation import Compiled
 from orchestrator.services import runtime
-from orchestrator.services.commands import HumanDecision
+from orchestrator.services.commands import HumanAssignment, HumanDecision
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
 from . import transitions
@@ -115,18 +115,24 @@ def may_see(row: HumanTask, actor: Actor) -> bool:
 
 
 def _move(task_id: str, user: Any, name: str) -> HumanTask:
-    with transaction.atomic():
+    """Claim or release, as a runtime command: the row moves under the workflow lock (the order a
+    decision takes too) and the step is noted on the run's event log."""
+    moved: list[HumanTask] = []
+
+    def record() -> None:
         row = HumanTask.objects.select_for_update().filter(task_id=task_id).first()
         if row is None:
             raise NotFound(f"No human task {task_id}")
-        target = transitions.check(name, facts(row), actor_of(user))
-        row.status = target
+        row.status = transitions.check(name, facts(row), actor_of(user))
         if name == "claim":
             row.claimed_by, row.claimed_at = user, timezone.now()
         else:
             row.claimed_by, row.claimed_at = None, None
         row.save(update_fields=["status", "claimed_by", "claimed_at"])
-        return row
+        moved.append(row)
+
+    runtime.execute(HumanAssignment(task_id, name, user.get_username(), record))
+    return moved[0]
 
 
 def claim(task_id: str, user: Any) -> HumanTask:

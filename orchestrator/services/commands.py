@@ -168,7 +168,20 @@ class HumanDecision:
     record: Callable[[TaskState], None] = field(compare=False)
 
 
+@dataclass(frozen=True)
+class HumanAssignment:
+    """Someone claimed or released a HUMAN task in the inbox. Nothing of the execution changes;
+    the workflow lock orders it with decisions, and the note puts it on the run's audit trail.
+    `record` moves the inbox's row (and raises when the transition is not allowed)."""
+
+    task_id: str
+    action: str
+    by: str
+    record: Callable[[], None] = field(compare=False)
+
+
 # Commands that change one workflow under its lock, and the ones that take no workflow lock.
 WorkflowCommand = (Start | Decide | ReportResult | Terminate | Pause | Resume | Remove | Operate
-                   | ReopenParentTask | RecordFailureWorkflow | RunSystemTask | HumanDecision)
+                   | ReopenParentTask | RecordFailureWorkflow | RunSystemTask | HumanDecision
+                   | HumanAssignment)
 Command = WorkflowCommand | Claim | AppendLog | ScheduleFire

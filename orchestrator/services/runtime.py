@@ -49,6 +49,7 @@ from .commands import (
     Claim,
     Command,
     Decide,
+    HumanAssignment,
     HumanDecision,
     Operate,
     Pause,
@@ -160,6 +161,13 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
         return _result(command, now)
     if isinstance(command, HumanDecision):
         return _human_decision(command, now)
+    if isinstance(command, HumanAssignment):
+        held = writes.lock_of_task(command.task_id)
+        if held is None:
+            raise NotFound(f"Task {command.task_id} not found")
+        command.record()
+        note: Note = (held.status, {"humanTask": command.action, "by": command.by, "taskId": command.task_id})
+        return held, Change(decide=False, notes=(note,)), None
     if isinstance(command, RunSystemTask):
         by_task = writes.lock_of_task(command.task_id)
         if by_task is None:

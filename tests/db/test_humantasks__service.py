@@ -107,6 +107,10 @@ def test_transitions_claim_release_and_who_may(people) -> None:  # type: ignore[
         service.release(tid, people["bob"])
     assert service.release(tid, people["ann"]).status == "OPEN"
     assert service.claim(tid, people["bob"]).claimed_by == people["bob"]
+    wf_id = Task.objects.get(pk=tid).workflow_id
+    audit = [(e.payload["humanTask"], e.payload["by"])
+             for e in ExecutionEvent.objects.filter(workflow_id=wf_id, payload__has_key="humanTask").order_by("id")]
+    assert audit == [("claim", "ann"), ("release", "ann"), ("claim", "bob")]  # refused steps leave no trace
 
 
 @pytest.mark.django_db

@@ -203,3 +203,30 @@ def test_a_registered_schema_is_the_form_copied_when_the_task_is_first_seen(peop
         service.decide(tid, people["ann"], approve=True, data={})
     service.decide(tid, people["ann"], approve=False)  # no reason needed here
     assert Task.objects.get(pk=tid).status == "FAILED"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_claiming_at_once_one_gets_it(people) -> None:  # type: ignore[no-untyped-def]
+    tid = human_task(run(doc("ht_race_claim", groups=["finance"])))
+    service.inbox(people["ann"])  # the row exists before the race
+    gate = threading.Barrier(2)
+    winners: list[str] = []
+    refused: list[str] = []
+
+    def claim(name: str) -> None:
+        try:
+            gate.wait(10)
+            service.claim(tid, people[name])
+            winners.append(name)
+        except Conflict:
+            refused.append(name)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in ("ann", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(winners) == 1 and len(refused) == 1
+    assert HumanTask.objects.get(task_id=tid).claimed_by == people[winners[0]]

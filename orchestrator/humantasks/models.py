@@ -22,6 +22,9 @@ class HumanTask(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     candidate_users = models.JSONField(default=list, blank=True)
     candidate_groups = models.JSONField(default=list, blank=True)
+    # No assignment in the definition: any signed-in user may take it. An assignment that
+    # resolved to nobody (a `${...}` that came out empty) leaves it to nobody, not to everybody.
+    open_to_all = models.BooleanField(default=False)
     form = models.JSONField(default=dict, blank=True,
                             help_text="The JSON Schema (as when the task was first seen), order, labels.")
     four_eyes = models.BooleanField(default=False)

@@ -72,6 +72,7 @@ def sync(now: datetime | None = None) -> None:
         rows.append(HumanTask(
             task_id=t.id, workflow_id=t.workflow_id, workflow_name=t.workflow.name, ref=t.ref,
             candidate_users=_names(inputs.get("assignees")), candidate_groups=_names(inputs.get("groups")),
+            open_to_all="assignees" not in inputs and "groups" not in inputs,
             form=form_of(inputs), four_eyes=inputs.get("fourEyes") is True,
             reason_required=inputs.get("reasonRequiredOnReject") is not False,
             priority=t.priority, created=t.scheduled_time or now))
@@ -97,7 +98,7 @@ def facts(row: HumanTask) -> Facts:
                    .exclude(pk=row.pk).values_list("decided_by__username", flat=True))
         excluded.update(earlier)
     return Facts(row.status, row.candidate_users, row.candidate_groups,
-                 row.claimed_by.get_username() if row.claimed_by else None, frozenset(excluded))
+                 row.claimed_by.get_username() if row.claimed_by else None, frozenset(excluded), row.open_to_all)
 
 
 def get(task_id: str) -> HumanTask:

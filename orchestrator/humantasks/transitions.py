@@ -32,6 +32,7 @@ class Facts:
     candidate_groups: Collection[str]
     claimed_by: str | None
     excluded: Collection[str]  # four-eyes: the starter and earlier deciders (empty when off)
+    open_to_all: bool = False  # the definition assigns nobody in particular
 
 
 class TransitionNotAllowed(Conflict):
@@ -42,7 +43,7 @@ Guard = Callable[[Facts, Actor], str | None]  # None: allowed; else why not
 
 
 def is_candidate(task: Facts, actor: Actor) -> str | None:
-    if not task.candidate_users and not task.candidate_groups:
+    if task.open_to_all:
         return None  # no assignment: anyone signed in may take it
     if actor.username in task.candidate_users or actor.groups & set(task.candidate_groups):
         return None

@@ -230,3 +230,11 @@ def test_two_people_claiming_at_once_one_gets_it(people) -> None:  # type: ignor
         t.join(30)
     assert len(winners) == 1 and len(refused) == 1
     assert HumanTask.objects.get(task_id=tid).claimed_by == people[winners[0]]
+
+
+@pytest.mark.django_db
+def test_an_assignment_that_resolves_to_nobody_is_claimable_by_nobody(people) -> None:  # type: ignore[no-untyped-def]
+    tid = human_task(run(doc("ht_nobody", assignees="${workflow.input.approver}")))  # no approver given
+    assert service.inbox(people["eve"])["claimable"] == []
+    with pytest.raises(Conflict, match="not among"):
+        service.claim(tid, people["ann"])

@@ -59,6 +59,9 @@ def test_guards_candidates_claimer_and_four_eyes() -> None:
     assert "not among" in (refusal("claim", open_task, Actor("eve", frozenset())) or "")
     assert "four-eyes" in (refusal("claim", Facts("OPEN", [], ["fin"], None, {"req"}),
                                    Actor("req", frozenset({"fin"}))) or "")
+    assert refusal("claim", Facts("OPEN", [], [], None, (), open_to_all=True), Actor("eve", frozenset())) is None
+    # an assignment that resolved to nobody is nobody's, not everybody's
+    assert "not among" in (refusal("claim", Facts("OPEN", [], [], None, ()), Actor("eve", frozenset())) or "")
     claimed = Facts("CLAIMED", ["ann"], [], "ann", ())
     assert refusal("approve", claimed, Actor("ann", frozenset())) is None
     assert "only the user" in (refusal("reject", claimed, Actor("bob", frozenset(), is_staff=True)) or "")

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "orchestrator.eventing",
     "orchestrator.schemas",
     "orchestrator.scheduler",
+    "orchestrator.humantasks",
     "executions",
     "editor",
 ]

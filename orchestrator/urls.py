@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/", include("orchestrator.api.urls")),
     path("editor/", include("editor.urls")),
     path("schedules/", include("orchestrator.scheduler.urls")),
+    path("inbox/", include("orchestrator.humantasks.urls")),
     path("", include("executions.urls")),
 ]

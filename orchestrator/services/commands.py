@@ -154,7 +154,34 @@ class ScheduleFire:
     start: Callable[[], str] = field(compare=False)
 
 
+@dataclass(frozen=True)
+class HumanDecision:
+    """Someone approved or rejected a HUMAN task in the inbox: `result` completes it (the form
+    data plus `decidedBy` as output) or fails it (the reason). `record` runs under the workflow
+    lock before the result is applied: it moves the inbox's own row through its transition
+    table and raises (a `ServiceError`) when that transition is not allowed, which rolls the
+    whole decision back; so of two concurrent decisions exactly one lands."""
+
+    task_id: str
+    result: TaskResult
+    decided_by: str
+    record: Callable[[TaskState], None] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class HumanAssignment:
+    """Someone claimed or released a HUMAN task in the inbox. Nothing of the execution changes;
+    the workflow lock orders it with decisions, and the note puts it on the run's audit trail.
+    `record` moves the inbox's row (and raises when the transition is not allowed)."""
+
+    task_id: str
+    action: str
+    by: str
+    record: Callable[[], None] = field(compare=False)
+
+
 # Commands that change one workflow under its lock, and the ones that take no workflow lock.
 WorkflowCommand = (Start | Decide | ReportResult | Terminate | Pause | Resume | Remove | Operate
-                   | ReopenParentTask | RecordFailureWorkflow | RunSystemTask)
+                   | ReopenParentTask | RecordFailureWorkflow | RunSystemTask | HumanDecision
+                   | HumanAssignment)
 Command = WorkflowCommand | Claim | AppendLog | ScheduleFire

@@ -22,7 +22,7 @@ decision while holding its workflow lock; SKIP LOCKED keeps that from waiting on
 from __future__ import annotations
 
 import uuid
-from collections.abc import Container, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -49,6 +49,8 @@ from .commands import (
     Claim,
     Command,
     Decide,
+    HumanAssignment,
+    HumanDecision,
     Operate,
     Pause,
     RecordFailureWorkflow,
@@ -157,6 +159,15 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
         return row, Change(notes=(("RUNNING", {"started": True}),)), None
     if isinstance(command, ReportResult):
         return _result(command, now)
+    if isinstance(command, HumanDecision):
+        return _human_decision(command, now)
+    if isinstance(command, HumanAssignment):
+        held = writes.lock_of_task(command.task_id)
+        if held is None:
+            raise NotFound(f"Task {command.task_id} not found")
+        command.record()
+        note: Note = (held.status, {"humanTask": command.action, "by": command.by, "taskId": command.task_id})
+        return held, Change(decide=False, notes=(note,)), None
     if isinstance(command, RunSystemTask):
         by_task = writes.lock_of_task(command.task_id)
         if by_task is None:
@@ -189,12 +200,25 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
         case RecordFailureWorkflow():
             output = {**(row.output or {}), "conductor.failure_workflow": command.started}
             return row, Change(workflow={"output": output}, decide=False), None
-        # Coming: HumanDecision (a HUMAN task's form result: like ReportResult, plus who decided,
-        # as a note). ScheduleFire wraps a Start (see `_fire`).
+        # ScheduleFire wraps a Start (see `_fire`); HumanDecision is a ReportResult with a guard.
     raise TypeError(f"not a command: {command!r}")  # pragma: no cover - a new command without a case
 
 
-def _result(command: ReportResult, now: datetime) -> tuple[Workflow, Change, TaskState | None]:
+def _human_decision(command: HumanDecision, now: datetime) -> tuple[Workflow, Change, TaskState | None]:
+    def guard(task: TaskState) -> None:
+        if task.task_type != "HUMAN" or task.status != TaskStatus.IN_PROGRESS:
+            raise Conflict(f"Task {task.task_id} ({task.task_type}, {task.status.value}) is not a pending HUMAN task")
+        command.record(task)
+
+    row, change, task = _result(ReportResult(command.task_id, command.result), now, guard=guard)
+    decision = "APPROVED" if command.result.status == TaskStatus.COMPLETED else "REJECTED"
+    note: Note = (row.status, {"humanDecision": decision, "decidedBy": command.decided_by,
+                               "taskId": command.task_id, "reason": command.result.reason})
+    return row, replace(change, notes=(*change.notes, note)), task
+
+
+def _result(command: ReportResult, now: datetime,
+            guard: Callable[[TaskState], None] | None = None) -> tuple[Workflow, Change, TaskState | None]:
     row = writes.lock_of_task(command.task_id)
     if row is None:
         raise NotFound(f"Task {command.task_id} not found")
@@ -204,6 +228,8 @@ def _result(command: ReportResult, now: datetime) -> tuple[Workflow, Change, Tas
         task = reads.task_state(command.task_id)
     if task is None:
         raise NotFound(f"Task {command.task_id} not found")
+    if guard is not None:
+        guard(task)
     try:
         updated = apply_result(task, command.result, now, is_worker=registry.is_worker_type(task.task_type))
     except ResultRejected as exc:

@@ -1,4 +1,14 @@
-"""HUMAN: waits IN_PROGRESS until someone completes it (task API, update-by-ref, signal, form)."""
+"""HUMAN: waits IN_PROGRESS until someone completes it (task API, update-by-ref, signal, inbox form).
+
+Its inputParameters describe who may decide and with which form (the inbox reads them, see
+`orchestrator.humantasks`); they are checked here at registration:
+
+    assignees: ["ann"] | "${workflow.input.approver}"     users (usernames) who may decide
+    groups:    ["finance"] | "${...}"                       Django groups whose members may decide
+    form:      {"name": "expense", "version": 1}            a registered schema (version optional)
+             | {"schema": {...JSON Schema...}, "order": [...], "labels": {...}}
+    reasonRequiredOnReject: true (default)     fourEyes: false (default)
+"""
 
 from __future__ import annotations
 
@@ -8,13 +18,74 @@ from typing import Any
 
 from orchestrator.engine.definition import Node
 from orchestrator.engine.model import TaskState
+from orchestrator.engine.problems import Problem, inputs_of, is_dynamic, join, problem, shown, where
 from orchestrator.engine.status import TaskStatus
 from orchestrator.engine.tasktype import RunOps, TaskType
+from orchestrator.schemas.validation import schema_problems
+
+
+def _names(value: Any) -> bool:
+    """A list of non-empty strings, a single name, or an expression known only at run time."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _bad(path: str, text: str, ref: str | None) -> Problem:
+    return problem("WF.E059", path, f"{where(path)} {text}", ref)
+
+
+def _is_version(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _form_problems(form: Any, path: str, ref: str | None) -> list[Problem]:
+    if form is None or is_dynamic(form):
+        return []
+    if not isinstance(form, dict):
+        return [_bad(path, "is not a form: give a schema reference {name, version} or {schema: <JSON Schema>}.", ref)]
+    out: list[Problem] = []
+    if "schema" in form:
+        schema, at = form["schema"], join(path, "schema")
+        if not isinstance(schema, dict):
+            out.append(_bad(at, "is not a JSON Schema object.", ref))
+        else:
+            for v in schema_problems(schema)[:5]:
+                text = f"{where(at)} breaks the JSON Schema meta-schema at {v.path} ({v.rule}): {v.message}"
+                out.append(problem("WF.E060", at, text, ref))
+    elif not (isinstance(form.get("name"), str) and form["name"] and _is_version(form.get("version"))):
+        out.append(_bad(path, "needs a schema reference {name, version} (version an integer, optional) "
+                              "or {schema: <JSON Schema>}.", ref))
+    order = form.get("order")
+    if order is not None and not (isinstance(order, list) and all(isinstance(x, str) for x in order)):
+        out.append(_bad(join(path, "order"), "is not a list of field names.", ref))
+    labels = form.get("labels")
+    if labels is not None and not (isinstance(labels, dict) and all(isinstance(x, str) for x in labels.values())):
+        out.append(_bad(join(path, "labels"), "is not an object of field → label text.", ref))
+    return out
 
 
 class Human(TaskType):
     type_name = "HUMAN"
     retriable = True
+
+    def validate(self, task: dict[str, Any], path: str, ref: str | None) -> list[Problem]:
+        inputs = inputs_of(task)
+        ip = join(path, "inputParameters")
+        out: list[Problem] = []
+        for key in ("assignees", "groups"):
+            value = inputs.get(key)
+            if value is not None and not _names(value):
+                p = join(ip, key)
+                text = f"{where(p)} {shown(value)} is not a list of names or a ${{...}} expression."
+                out.append(problem("WF.E058", p, text, ref, value))
+        out += _form_problems(inputs.get("form"), join(ip, "form"), ref)
+        for key in ("reasonRequiredOnReject", "fourEyes"):
+            value = inputs.get(key)
+            if value is not None and not isinstance(value, bool) and not is_dynamic(value):
+                p = join(ip, key)
+                out.append(problem("WF.E061", p, f"{where(p)} {shown(value)} is not a boolean.", ref, value))
+        return out
 
     def waits_for_signal(self, task_input: Mapping[str, Any]) -> bool:
         return True

@@ -110,6 +110,11 @@ PAGES: dict[str, str] = {
     "schedules/<str:name>/": PAGE_4XX,
     "schedules/<str:name>/edit/": PAGE_4XX,
     "schedules/<str:name>/<str:action>/": PAGE_4XX,
+    # the inbox: any logged-in user; a task they may not see is a 404, actions are POST-only
+    "inbox/": PAGE,
+    "inbox/<str:task_id>/": PAGE_4XX,
+    "inbox/<str:task_id>/decide/": PAGE_4XX,
+    "inbox/<str:task_id>/<str:action>/": PAGE_4XX,
 }
 
 # Execution dashboards (executions/views_run*.py): what a staff session's GET of the sample path

@@ -179,6 +179,26 @@ WF_CASES: list[tuple[str, Any, str]] = [
         "$.tasks[0].inputParameters.duration",
     ),
     (
+        "WF.E058",
+        wf(node("HUMAN", "h", inputParameters={"assignees": ["ann", 3], "groups": "${workflow.input.g}"})),
+        "$.tasks[0].inputParameters.assignees",
+    ),
+    (
+        "WF.E059",
+        wf(node("HUMAN", "h", inputParameters={"form": {"version": 1}})),
+        "$.tasks[0].inputParameters.form",
+    ),
+    (
+        "WF.E060",
+        wf(node("HUMAN", "h", inputParameters={"form": {"schema": {"type": "strnig"}}})),
+        "$.tasks[0].inputParameters.form.schema",
+    ),
+    (
+        "WF.E061",
+        wf(node("HUMAN", "h", inputParameters={"fourEyes": "yes"})),
+        "$.tasks[0].inputParameters.fourEyes",
+    ),
+    (
         "WF.E050",
         wf(node("TERMINATE", "t", inputParameters={"terminationStatus": "DONE"})),
         "$.tasks[0].inputParameters.terminationStatus",

@@ -1,0 +1,198 @@
+"""Claim, release and decide human tasks; what a user's inbox holds.
+
+Rows are created lazily by `sync()`, which every inbox read and every action runs first: it
+inserts a HumanTask for each IN_PROGRESS HUMAN execution task that has none (unique task_id, so
+two concurrent syncs insert once) and closes rows whose task ended elsewhere (API, terminate,
+timeout). Lazy rather than a hook in the runtime's persist step because a HUMAN task can appear
+through every path that schedules (start, retry, rerun, restart, loops, forks): one query over
+the Task table cannot miss any of them, a hook in each path could. Its cost is one indexed
+anti-join per inbox read.
+
+Claim and release (`HumanAssignment`) and the decision (`HumanDecision`) are runtime commands:
+the runtime holds the workflow lock while their `record` moves this app's row (locked after the
+workflow row, always in that order), and notes the step on the run's event log.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
+
+from executions.models import Task, Workflow
+from orchestrator.engine.model import TaskState
+from orchestrator.engine.results import TaskResult
+from orchestrator.engine.status import TaskStatus
+from orchestrator.schemas import service as schemas
+from orchestrator.schemas.validation import Compiled
+from orchestrator.services import runtime
+from orchestrator.services.commands import HumanAssignment, HumanDecision
+from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
+
+from . import transitions
+from .models import HumanTask
+from .transitions import Actor, Facts
+
+S = HumanTask.Status
+OPEN_STATES = (S.OPEN, S.CLAIMED)
+User = AbstractBaseUser | AnonymousUser
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def form_of(task_input: dict[str, Any]) -> dict[str, Any]:
+    """The task's form as {schema, order, labels}; a registered schema is copied in, so an edit
+    of the schema does not change a form someone is filling in."""
+    spec = task_input.get("form")
+    if not isinstance(spec, dict):
+        return {}
+    schema = spec.get("schema")
+    if schema is None and isinstance(spec.get("name"), str):
+        try:
+            schema = schemas.get_schema(spec["name"], spec.get("version")).data
+        except ServiceError as exc:
+            return {"error": exc.message}
+    return {"schema": schema if isinstance(schema, dict) else {},
+            "order": spec.get("order") or [], "labels": spec.get("labels") or {}}
+
+
+def sync(now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    fresh = (Task.objects.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value)
+             .exclude(id__in=HumanTask.objects.values("task_id")).select_related("workflow"))
+    rows = []
+    for t in fresh[:500]:
+        inputs = t.input or {}
+        rows.append(HumanTask(
+            task_id=t.id, workflow_id=t.workflow_id, workflow_name=t.workflow.name, ref=t.ref,
+            candidate_users=_names(inputs.get("assignees")), candidate_groups=_names(inputs.get("groups")),
+            open_to_all="assignees" not in inputs and "groups" not in inputs,
+            form=form_of(inputs), four_eyes=inputs.get("fourEyes") is True,
+            reason_required=inputs.get("reasonRequiredOnReject") is not False,
+            priority=t.priority, created=t.scheduled_time or now))
+    HumanTask.objects.bulk_create(rows, ignore_conflicts=True)
+    # Bounded by the pending HUMAN tasks, not by every HUMAN task ever run; a removed execution's
+    # rows close too.
+    pending = Task.objects.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value).values("id")
+    HumanTask.objects.filter(status__in=OPEN_STATES).exclude(task_id__in=pending).update(status=S.CLOSED)
+
+
+def actor_of(user: Any) -> Actor:
+    groups = frozenset(user.groups.values_list("name", flat=True)) if user.is_authenticated else frozenset()
+    return Actor(user.get_username(), groups, bool(user.is_staff))
+
+
+def facts(row: HumanTask) -> Facts:
+    excluded: set[str] = set()
+    if row.four_eyes:
+        starter = Workflow.objects.filter(pk=row.workflow_id).values_list("created_by", flat=True).first()
+        if starter:
+            excluded.add(starter)
+        earlier = (HumanTask.objects.filter(workflow_id=row.workflow_id, decided_by__isnull=False)
+                   .exclude(pk=row.pk).values_list("decided_by__username", flat=True))
+        excluded.update(earlier)
+    return Facts(row.status, row.candidate_users, row.candidate_groups,
+                 row.claimed_by.get_username() if row.claimed_by else None, frozenset(excluded), row.open_to_all)
+
+
+def get(task_id: str) -> HumanTask:
+    sync()
+    row = HumanTask.objects.select_related("claimed_by", "decided_by").filter(task_id=task_id).first()
+    if row is None:
+        raise NotFound(f"No human task {task_id}")
+    return row
+
+
+def may_see(row: HumanTask, actor: Actor) -> bool:
+    """Candidates, the claimer, the decider and staff see a task; nobody else learns it exists."""
+    names = {u.get_username() for u in (row.claimed_by, row.decided_by) if u is not None}
+    return actor.is_staff or actor.username in names or transitions.is_candidate(facts(row), actor) is None
+
+
+def _move(task_id: str, user: Any, name: str) -> HumanTask:
+    """Claim or release, as a runtime command: the row moves under the workflow lock (the order a
+    decision takes too) and the step is noted on the run's event log."""
+    moved: list[HumanTask] = []
+
+    def record() -> None:
+        row = HumanTask.objects.select_for_update().filter(task_id=task_id).first()
+        if row is None:
+            raise NotFound(f"No human task {task_id}")
+        row.status = transitions.check(name, facts(row), actor_of(user))
+        if name == "claim":
+            row.claimed_by, row.claimed_at = user, timezone.now()
+        else:
+            row.claimed_by, row.claimed_at = None, None
+        row.save(update_fields=["status", "claimed_by", "claimed_at"])
+        moved.append(row)
+
+    runtime.execute(HumanAssignment(task_id, name, user.get_username(), record))
+    return moved[0]
+
+
+def claim(task_id: str, user: Any) -> HumanTask:
+    sync()
+    return _move(task_id, user, "claim")
+
+
+def release(task_id: str, user: Any) -> HumanTask:
+    sync()
+    return _move(task_id, user, "release")
+
+
+def check_data(row: HumanTask, data: dict[str, Any]) -> None:
+    """Re-validate submitted data against the task's whole schema (the form's own checks are
+    a convenience); raises InvalidInput listing each path and rule."""
+    schema = (row.form or {}).get("schema") or {}
+    violations = Compiled(schema).violations(data)
+    if violations:
+        errors = [{"path": v.path, "rule": v.rule, "message": v.message} for v in violations]
+        raise InvalidInput("; ".join(f"{v.path}: {v.message}" for v in violations), validation_errors=errors)
+
+
+def decide(task_id: str, user: Any, *, approve: bool, data: dict[str, Any] | None = None,
+           reason: str = "") -> HumanTask:
+    """Approve (the data, checked against the form's schema, plus `decidedBy` become the task's
+    output) or reject (with `reason`, required unless the task says otherwise) a claimed task."""
+    row = get(task_id)
+    username = user.get_username()
+    data = data or {}
+    reason = reason.strip()
+    if approve:
+        check_data(row, data)
+        result = TaskResult(status=TaskStatus.COMPLETED, output={**data, "decidedBy": username})
+    else:
+        if row.reason_required and not reason:
+            raise InvalidInput("reason: a reason is required to reject this task",
+                               validation_errors=[{"path": "reason", "message": "required"}])
+        result = TaskResult(status=TaskStatus.FAILED, output={"decidedBy": username}, reason=reason or "rejected")
+
+    def record(task: TaskState) -> None:
+        locked = HumanTask.objects.select_for_update().get(pk=row.pk)
+        locked.status = transitions.check("approve" if approve else "reject", facts(locked), actor_of(user))
+        locked.decided_by, locked.decided_at = user, timezone.now()
+        locked.data, locked.reason = (data if approve else {}), reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "data", "reason"])
+
+    runtime.execute(HumanDecision(task_id, result, username, record))
+    return get(task_id)
+
+
+def inbox(user: Any) -> dict[str, list[HumanTask]]:
+    """My tasks (claimed by me), claimable by me (OPEN and I am a candidate), done (decided by me)."""
+    sync()
+    actor = actor_of(user)
+    base = HumanTask.objects.select_related("claimed_by", "decided_by")
+    mine = list(base.filter(status=S.CLAIMED, claimed_by=user).order_by("-priority", "created"))
+    # Candidates are JSON lists; matched here rather than in SQL so SQLite (no JSON containment)
+    # answers the same. Bounded: the oldest 1,000 open tasks.
+    open_rows = base.filter(status=S.OPEN).order_by("-priority", "created")[:1000]
+    claimable = [r for r in open_rows if transitions.refusal("claim", facts(r), actor) is None]
+    done = list(base.filter(decided_by=user).order_by("-decided_at")[:100])
+    return {"mine": mine, "claimable": claimable, "done": done}

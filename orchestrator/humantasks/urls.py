@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "humantasks"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<str:task_id>/", views.task_page, name="task"),
+    path("<str:task_id>/decide/", views.decide, name="decide"),
+    path("<str:task_id>/<str:action>/", views.task_action, name="action"),
+]

@@ -1,0 +1,115 @@
+"""The /inbox/ pages: the list (My tasks / Claimable / Done) and a task's page with its form.
+
+State never changes on GET; Claim, Release, Approve and Reject are CSRF-protected POSTs, each one
+service call. A user who may not see a task gets a 404 (its existence is not disclosed).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from executions.models import Workflow
+from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
+
+from . import service, transitions
+from .forms import form_value, schema_form
+from .models import HumanTask
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    lists = service.inbox(request.user)
+    tab = request.GET.get("tab", "mine" if lists["mine"] else "claimable")
+    if tab not in lists:
+        tab = "mine"
+    tabs = [("mine", "My tasks"), ("claimable", "Claimable"), ("done", "Done")]
+    return render(request, "humantasks/inbox.html", {
+        "tabs": [(key, label, len(lists[key])) for key, label in tabs], "tab": tab, "rows": lists[tab]})
+
+
+def _visible(request: HttpRequest, task_id: str) -> HumanTask:
+    try:
+        row = service.get(task_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if not service.may_see(row, service.actor_of(request.user)):
+        raise Http404("No such human task")
+    return row
+
+
+def _page(request: HttpRequest, row: HumanTask, form: Any = None, error: str = "", status: int = 200) -> HttpResponse:
+    spec = row.form or {}
+    if form is None:
+        initial = {k: v for k, v in (row.data or {}).items() if not isinstance(v, dict)}
+        form = schema_form(spec.get("schema") or {}, order=spec.get("order") or (), labels=spec.get("labels"),
+                           initial=initial)
+    actor = service.actor_of(request.user)
+    facts = service.facts(row)
+    wf = Workflow.objects.filter(pk=row.workflow_id).only("id", "name", "version", "input", "status",
+                                                           "created_by").first()
+    return render(request, "humantasks/task.html", {
+        "row": row, "form": form, "error": error, "wf": wf,
+        "wf_input": json.dumps(wf.input if wf else {}, indent=2, sort_keys=True),
+        "data_json": json.dumps(row.data or {}, indent=2, sort_keys=True),
+        "can": {name: transitions.refusal(name, facts, actor) is None for name in transitions.TRANSITIONS},
+        "why_not_claim": transitions.refusal("claim", facts, actor), "form_error": spec.get("error", ""),
+    }, status=status)
+
+
+@login_required
+@require_GET
+def task_page(request: HttpRequest, task_id: str) -> HttpResponse:
+    return _page(request, _visible(request, task_id))
+
+
+@login_required
+@require_POST
+def task_action(request: HttpRequest, task_id: str, action: str) -> HttpResponse:
+    row = _visible(request, task_id)
+    try:
+        if action == "claim":
+            service.claim(task_id, request.user)
+            messages.success(request, "Claimed: the task is yours until you decide or release it.")
+        elif action == "release":
+            service.release(task_id, request.user)
+            messages.success(request, "Released: others may claim it again.")
+        else:
+            raise Http404("No such action")
+    except ServiceError as exc:
+        return _page(request, row, error=exc.message, status=exc.status_code)
+    return redirect("humantasks:task", task_id=task_id)
+
+
+@login_required
+@require_http_methods(["POST"])
+def decide(request: HttpRequest, task_id: str) -> HttpResponse:
+    row = _visible(request, task_id)
+    approve = request.POST.get("decision") == "approve"
+    spec = row.form or {}
+    form = schema_form(spec.get("schema") or {}, order=spec.get("order") or (), labels=spec.get("labels"),
+                       data=request.POST)
+    try:
+        if approve:
+            if not form.is_valid():
+                return _page(request, row, form, "Please correct the fields marked below.", status=400)
+            service.decide(task_id, request.user, approve=True, data=form_value(form.cleaned_data))
+        else:
+            service.decide(task_id, request.user, approve=False, reason=request.POST.get("reason", ""))
+    except InvalidInput as exc:
+        for err in exc.validation_errors:
+            key = str(err.get("path", "")).removeprefix("$.")
+            if key in form.fields and form.is_bound:
+                form.add_error(key, str(err.get("message")))
+        return _page(request, row, form, exc.message, status=400)
+    except ServiceError as exc:
+        return _page(request, row, form, exc.message, status=exc.status_code)
+    messages.success(request, "Approved: the workflow moves on." if approve else "Rejected.")
+    return redirect("humantasks:inbox")

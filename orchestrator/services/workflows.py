@@ -55,9 +55,11 @@ def start(req: StartRequest) -> str:
     """Create an execution and make its first decision in the same transaction."""
     if not (0 <= req.priority <= 99):
         raise InvalidInput("priority must be between 0 and 99")
-    doc = _definition_for(req)
     now = timezone.now()
     with transaction.atomic():
+        # Read inside the write transaction: outside it, the lookup is a transaction of its own
+        # (autocommit), one more commit per start.
+        doc = _definition_for(req)
         if req.idempotency_key:
             existing = _idempotent_existing(doc["name"], req)
             if existing is not None:

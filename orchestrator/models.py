@@ -5,15 +5,23 @@ from __future__ import annotations
 from django.db import models
 
 
-class TaskDef(models.Model):
-    name = models.CharField(max_length=255, unique=True)
-    description = models.TextField(blank=True, default="")
-    definition = models.JSONField(help_text="The Conductor TaskDef JSON, with defaults filled in.")
-    owner_email = models.CharField(max_length=255, blank=True, default="")
+class Audited(models.Model):
+    """When and by whom a definition-like row was created and last changed."""
+
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     created_by = models.CharField(max_length=255, blank=True, default="")
     updated_by = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class TaskDef(Audited):
+    name = models.CharField(max_length=255, unique=True)
+    description = models.TextField(blank=True, default="")
+    definition = models.JSONField(help_text="The Conductor TaskDef JSON, with defaults filled in.")
+    owner_email = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["name"]
@@ -23,16 +31,12 @@ class TaskDef(models.Model):
         return self.name
 
 
-class WorkflowDef(models.Model):
+class WorkflowDef(Audited):
     name = models.CharField(max_length=255)
     version = models.PositiveIntegerField(default=1)
     description = models.TextField(blank=True, default="")
     definition = models.JSONField(help_text="The Conductor WorkflowDef JSON.")
     owner_email = models.CharField(max_length=255, blank=True, default="")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    created_by = models.CharField(max_length=255, blank=True, default="")
-    updated_by = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["name", "-version"]

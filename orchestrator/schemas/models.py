@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from orchestrator.models import Audited
+
 from .validation import schema_problems
 
 
-class SchemaDef(models.Model):
+class SchemaDef(Audited):
     class Type(models.TextChoices):
         # The SDK's SchemaType also names AVRO and PROTOBUF; only JSON Schema can be enforced.
         JSON = "JSON", "JSON Schema"
@@ -18,10 +20,6 @@ class SchemaDef(models.Model):
     type = models.CharField(max_length=16, choices=Type.choices, default=Type.JSON)
     data = models.JSONField(help_text="The JSON Schema document.")
     external_ref = models.CharField(max_length=1024, blank=True, default="")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    created_by = models.CharField(max_length=255, blank=True, default="")
-    updated_by = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["name", "-version"]

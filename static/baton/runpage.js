@@ -8,7 +8,6 @@
   if (!page) return;
   var url = page.getAttribute("data-live-url");
   var TERMINAL = ["COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED"];
-  var timer = null, busy = false, again = false;
 
   function wireLogs() {
     var nowrap = document.getElementById("log-nowrap");
@@ -22,37 +21,27 @@
     };
   }
 
-  function refresh() {
-    if (busy) { again = true; return; }
-    busy = true;
-    var lines = document.getElementById("log-lines");
-    var atBottom = lines && lines.scrollTop + lines.clientHeight >= lines.scrollHeight - 4;
-    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-      .then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        doc.querySelectorAll("[data-live]").forEach(function (fresh) {
-          var here = page.querySelector('[data-live="' + fresh.getAttribute("data-live") + '"]');
-          // keep a half-typed termination reason: skip the region while one of its inputs has focus
-          if (here && !(document.activeElement && here.contains(document.activeElement) && document.activeElement.tagName === "INPUT")) {
-            here.innerHTML = fresh.innerHTML;
-          }
-        });
-        wireLogs();
-        fullscreen(document.getElementById("logs").classList.contains("fullscreen")); // the button's label
-        var after = document.getElementById("log-lines");
-        if (after && atBottom) after.scrollTop = after.scrollHeight;
-      })
-      .catch(function () {})
-      .then(function () {
-        busy = false;
-        if (again) { again = false; schedule(); }
-      });
-  }
+  var atBottom = false;
+  var read = window.batonLive.reader(url, function (html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    doc.querySelectorAll("[data-live]").forEach(function (fresh) {
+      var here = page.querySelector('[data-live="' + fresh.getAttribute("data-live") + '"]');
+      // keep a half-typed termination reason: skip the region while one of its inputs has focus
+      if (here && !(document.activeElement && here.contains(document.activeElement) && document.activeElement.tagName === "INPUT")) {
+        here.innerHTML = fresh.innerHTML;
+      }
+    });
+    wireLogs();
+    fullscreen(document.getElementById("logs").classList.contains("fullscreen")); // the button's label
+    var after = document.getElementById("log-lines");
+    if (after && atBottom) after.scrollTop = after.scrollHeight;
+  }, 600);
 
   function schedule() {
-    if (timer) return;
-    timer = setTimeout(function () { timer = null; refresh(); }, 600);
+    // Follow the log's tail only if the reader was at the bottom when the change came in.
+    var lines = document.getElementById("log-lines");
+    atBottom = !!lines && lines.scrollTop + lines.clientHeight >= lines.scrollHeight - 4;
+    read.schedule();
   }
 
   // Copy and full screen live in the re-rendered logs region, so they are wired by delegation.
@@ -109,7 +98,7 @@
     if (window.batonRunIsland) return; // the island's stream drives us
     var st = page.querySelector('[data-testid="wf-status"]');
     if (st && TERMINAL.indexOf(st.textContent.trim()) >= 0) return;
-    refresh();
+    schedule();
     setTimeout(poll, 5000);
   }, 5000);
 })();

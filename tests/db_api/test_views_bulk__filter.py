@@ -18,13 +18,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture()
-def staff(client: Client) -> Client:
-    client.force_login(get_user_model().objects.create_superuser("boss", "b@example.com", "pw-boss-12345"))
-    d.register()
-    return client
-
-
 def test_terminate_by_filter_counts_then_touches_exactly_those(staff: Client) -> None:
     targets = [d.start(wf_input={"batch": "b-7"}) for _ in range(3)]
     bystander = d.start(wf_input={"batch": "b-8"})

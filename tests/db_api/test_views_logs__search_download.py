@@ -21,13 +21,6 @@ HOSTILE = '<script>alert("x")</script>'
 TRACEBACK = 'Traceback (most recent call last):\n  File "w.py", line 3, in charge\nValueError: card declined'
 
 
-@pytest.fixture()
-def staff(client: Client) -> Client:
-    client.force_login(get_user_model().objects.create_superuser("boss", "b@example.com", "pw-boss-12345"))
-    d.register()
-    return client
-
-
 def lines_of(html: str) -> int:
     return html.count('class="log-line"')
 

@@ -29,13 +29,6 @@ pytestmark = [
 HOSTILE = '<img src=x onerror="alert(1)">'
 
 
-@pytest.fixture()
-def staff(client: Client) -> Client:
-    client.force_login(get_user_model().objects.create_superuser("boss", "b@example.com", "pw-boss-12345"))
-    d.register()
-    return client
-
-
 def age(wf_id: str, hours: float) -> None:
     """Move an execution's start back in time (the test's way to fill the older windows)."""
     Workflow.objects.filter(id=wf_id).update(create_time=timezone.now() - timedelta(hours=hours))

@@ -27,13 +27,6 @@ HOSTILE = '<script>alert("x")</script>'
 TRACEBACK = 'Traceback (most recent call last):\n  File "worker.py", line 3, in charge\n    raise ValueError("no")\nValueError: no'
 
 
-@pytest.fixture()
-def staff(client: Client) -> Client:
-    client.force_login(get_user_model().objects.create_superuser("boss", "b@example.com", "pw-boss-12345"))
-    d.register()
-    return client
-
-
 def status(wf_id: str) -> str:
     return Workflow.objects.get(id=wf_id).status
 

@@ -22,13 +22,6 @@ pytestmark = [
 HOSTILE = '<img src=x onerror="alert(1)">'
 
 
-@pytest.fixture()
-def staff(client: Client) -> Client:
-    client.force_login(get_user_model().objects.create_superuser("boss", "b@example.com", "pw-boss-12345"))
-    d.register()
-    return client
-
-
 def ids(response) -> list[str]:  # type: ignore[no-untyped-def]
     return re.findall(r'<tr data-id="([^"]+)"', response.content.decode())
 

@@ -19,7 +19,6 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.db import close_old_connections
@@ -57,39 +56,24 @@ def handle_message(kind: str, name: str, message: KombuMessage) -> list[processo
 
 
 class SinkConsumer(ConsumerMixin):
-    """The queues of one sink kind, on one connection; `wanted()` says which queue names.
+    """A fixed set of queues of one sink kind, on one connection.
 
     One kombu consumer per queue, so a message's queue is known however it was routed there
-    (an exchange bound to the queue, not only the default exchange).
+    (an exchange bound to the queue, not only the default exchange). The set never changes under
+    a running consumer: when the handlers want other queues, the supervisor replaces the whole
+    consumer, so every subscription is made the one way that also survives a reconnect
+    (`get_consumers` on a fresh channel). Unacked messages of the old one go back to the broker
+    and are redelivered; handling is idempotent by message id.
     """
 
-    def __init__(self, kind: str, wanted: Callable[[], set[str]]) -> None:
+    def __init__(self, kind: str, queues: frozenset[str]) -> None:
         self.kind = kind
+        self.queues = queues
         self.connection = sinks.connection(kind)
-        self._wanted = wanted
-        self._channel: Any = None
-        self._by_queue: dict[str, Consumer] = {}
 
     def get_consumers(self, consumer_cls: Any, channel: Any) -> list[Consumer]:
-        # Called on every (re)connection: start from what is wanted now.
-        self._channel = channel
-        self._by_queue = {name: self._consumer(name) for name in sorted(self._wanted())}
-        return list(self._by_queue.values())
-
-    def _consumer(self, name: str) -> Consumer:
-        return Consumer(self._channel, queues=[sinks.queue(self.kind, name)], prefetch_count=8,
-                        on_message=functools.partial(self._on_message, name))
-
-    def on_iteration(self) -> None:
-        if self._channel is None:
-            return
-        wanted = self._wanted()
-        for name in sorted(wanted - self._by_queue.keys()):
-            consumer = self._consumer(name)
-            consumer.consume()
-            self._by_queue[name] = consumer
-        for name in sorted(self._by_queue.keys() - wanted):
-            self._by_queue.pop(name).cancel()
+        return [Consumer(channel, queues=[sinks.queue(self.kind, name)], prefetch_count=8,
+                         on_message=functools.partial(self._on_message, name)) for name in sorted(self.queues)]
 
     def on_connection_error(self, exc: Exception, interval: float) -> None:
         log.warning("event sink %s: broker unreachable (%s), retrying in %.0fs", self.kind, exc, interval)
@@ -130,9 +114,16 @@ class Supervisor(threading.Thread):
             if kind in sinks.KINDS and name:
                 wanted.setdefault(kind, set()).add(name)
         self._wanted = wanted
-        for kind in wanted:
-            if kind not in self._consumers:
-                consumer = SinkConsumer(kind, functools.partial(self.wanted, kind))
+        for kind in set(self._consumers) | set(wanted):
+            queues = frozenset(wanted.get(kind, ()))
+            running = self._consumers.get(kind)
+            if running is not None and running[0].queues == queues:
+                continue
+            if running is not None:
+                running[0].should_stop = True  # its loop ends within a second (kombu's drain timeout)
+                del self._consumers[kind]
+            if queues:
+                consumer = SinkConsumer(kind, queues)
                 thread = threading.Thread(target=consumer.run, name=f"baton-event-{kind}", daemon=True)
                 thread.start()
                 self._consumers[kind] = (consumer, thread)

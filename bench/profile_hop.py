@@ -5,7 +5,7 @@
 2. In-process: the same update-v2 view called through Django's test client (no ASGI), under
    cProfile, plus the SQL statements one request issues (CaptureQueriesContext).
 
-    .venv/bin/python -m bench.profile_hop [--tasks 300] [--out DIR]
+    .venv/bin/python -m bench.profile_hop [--tasks 300] [--out DIR] [--embedded]
 
 Needs py-spy in the venv (`.venv/bin/pip install py-spy`); part 1 is skipped without it.
 """
@@ -101,7 +101,10 @@ def pyspy_part(stack: Any, api: Any, tasks: int, out_dir: Path, gil: bool = Fals
 def inprocess_part(stack: Any, tasks: int) -> str:
     """Call the update-v2 view in this process under cProfile, and list one request's SQL."""
     for key in ("DATABASE_URL", "REDIS_URL", "BATON_SECRET_KEY", "BATON_VAR_DIR", "BATON_AUTH"):
-        os.environ[key] = stack.env[key]
+        if key in stack.env:
+            os.environ[key] = stack.env[key]
+        else:
+            os.environ.pop(key, None)  # the embedded stack has no DATABASE_URL / REDIS_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orchestrator.settings")
     import django
 
@@ -164,6 +167,7 @@ def main() -> None:
     parser.add_argument("--gil", action="store_true", help="py-spy: only sample the thread holding the GIL")
     parser.add_argument("--settings", help="DJANGO_SETTINGS_MODULE for the stack, e.g. bench.settings_pooled")
     parser.add_argument("--skip-inprocess", action="store_true")
+    parser.add_argument("--embedded", action="store_true", help="profile the embedded default (SQLite) instead")
     args = parser.parse_args()
     from tests.live import Stack
 
@@ -172,7 +176,7 @@ def main() -> None:
     extra_env = {"BATON_SWEEP_INTERVAL": "5"}
     if args.settings:
         extra_env["DJANGO_SETTINGS_MODULE"] = args.settings
-    stack = Stack("postgres", extra_env=extra_env).start()
+    stack = Stack("embedded" if args.embedded else "postgres", extra_env=extra_env).start()
     try:
         api = stack.client()
         drivers.register(api, sorted({20, args.tasks, 1000}))

@@ -5,7 +5,8 @@ Seeds a scratch database (created and dropped) with N executions of 10 tasks eac
 with a staff session, in process (no HTTP server: the view, the queries and the template):
 
 - the run list filtered by status + name + time range, by an input value, by an id prefix,
-  and unfiltered; then its second page (keyset);
+  by a tag, by a failed task's ref and reason, by a task queue, and unfiltered; then its second
+  page (keyset);
 - the run page of the 1,000-task execution (server HTML; the diagram island loads after), with a
   log search, and its logs.txt download;
 - the overview (/) over each window, and its live partial;
@@ -41,13 +42,23 @@ SELECT 'wf-' || lpad(i::text, 8, '0'),
        now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval + interval '2 seconds',
        CASE WHEN i % 6 <> 4 THEN now() - (i || ' seconds')::interval + interval '2 seconds' END, 10
 FROM generate_series(1, %(runs)s) AS i;
+-- Each FAILED run's task t3 failed ("gateway timeout" in 1 of 100, else "card declined"); each
+-- RUNNING run's last task waits in the bench_ship queue.
 INSERT INTO executions_task (id, workflow_id, ref, node_ref, task_type, def_name, queue, status, seq, retry_count,
   iteration, input, output, priority, scheduled_time, start_time, end_time, update_time, callback_after_seconds,
-  start_delay_seconds, response_timeout_seconds, poll_count, worker_id, retried, processed, open)
-SELECT 'tk-' || w || '-' || s, 'wf-' || lpad(w::text, 8, '0'), 't' || s, 't' || s, 'SIMPLE', 't', 't',
-       'COMPLETED', s, 0, 0, jsonb_build_object('n', s), jsonb_build_object('ok', true), 0, now(), now(), now(), now(),
-       0, 0, 3600, 1, 'bench-worker', false, true, false
+  start_delay_seconds, response_timeout_seconds, poll_count, worker_id, retried, processed, open, reason)
+SELECT 'tk-' || w || '-' || s, 'wf-' || lpad(w::text, 8, '0'), 't' || s, 't' || s, 'SIMPLE', 't',
+       CASE WHEN w % 6 = 4 AND s = 10 THEN 'bench_ship' ELSE 't' END,
+       CASE WHEN w % 6 = 3 AND s = 3 THEN 'FAILED' WHEN w % 6 = 4 AND s = 10 THEN 'SCHEDULED' ELSE 'COMPLETED' END,
+       s, 0, 0, jsonb_build_object('n', s), jsonb_build_object('ok', true), 0, now(), now(), now(), now(),
+       0, 0, 3600, 1, 'bench-worker', false, true, false,
+       CASE WHEN w % 6 = 3 AND s = 3 THEN (CASE WHEN w % 600 = 3 THEN 'gateway timeout' ELSE 'card declined' END) END
 FROM generate_series(1, %(runs)s) AS w, generate_series(1, 10) AS s;
+-- Tags on two of the four workflow names (a tag belongs to the name, every version).
+INSERT INTO orchestrator_definitiontag (target, name, key, value, type) VALUES
+  ('workflow', 'bench_refunds', 'team', '"payments"', 'METADATA'),
+  ('workflow', 'bench_mail', 'team', '"growth"', 'METADATA'),
+  ('workflow', 'bench_mail', 'tier', '1', 'METADATA');
 INSERT INTO executions_workflow (id, name, version, snapshot_id, status, input, output, variables, reason, priority,
   task_to_domain, failed_refs, failed_task_names, created_by, create_time, update_time, seq)
 VALUES ('wf-big', 'bench_orders', 1, 'bench', 'RUNNING', '{"big": true}', '{}', '{}', NULL, 0, '{}', '[]', '[]', '',
@@ -118,6 +129,14 @@ def _run(url: str, runs: int, reps: int) -> int:
         "list, input value": f"/executions/?input=orderId=O-{runs // 2}",
         "list, id prefix": "/executions/?id=wf-0000123",
         "list, free text": "/executions/?q=O-4242&size=25",
+        "list, tag": "/executions/?tag=team:payments",
+        "list, tag + status": "/executions/?tag=team:payments&status=FAILED",
+        "list, two tags (rare: none match)": "/executions/?tag=team:payments&tag=tier:1",
+        "list, failed task ref": "/executions/?failed_ref=t3",
+        "list, failure reason (1 in 600)": "/executions/?reason=gateway",
+        "list, failed ref + reason": "/executions/?failed_ref=t3&reason=gateway",
+        "list, task queue": "/executions/?queue=bench_ship",
+        "list, task queue (empty queue)": "/executions/?queue=nobody",
         "run page, 1,000 tasks": "/executions/wf-big",
         "run page, log search": "/executions/wf-big?q=line+99",
         "logs.txt, 1,000 lines": "/executions/wf-big/logs.txt",

@@ -45,6 +45,15 @@ class InputMatch:
 
 
 @dataclass(frozen=True)
+class TagMatch:
+    """`key:value` (or just `key`, any value) over the tags of the run's workflow definition."""
+
+    key: str
+    value: str | None = None
+    scalar: Any = None
+
+
+@dataclass(frozen=True)
 class RunFilter:
     statuses: tuple[str, ...] = ()
     name: str = ""
@@ -55,6 +64,10 @@ class RunFilter:
     correlation_id: str = ""
     text: str = ""
     inputs: tuple[InputMatch, ...] = ()
+    tags: tuple[TagMatch, ...] = ()
+    failed_ref: str = ""  # runs with a failed (FAILED, FAILED_WITH_TERMINAL_ERROR, TIMED_OUT) task of this ref
+    failed_reason: str = ""  # ... whose reason contains this
+    queue: str = ""  # runs with a task waiting in (SCHEDULED) or taken from (IN_PROGRESS) this queue
     sort: str = DEFAULT_SORT
     size: int = 50
     after: tuple[Any, str] | None = None  # keyset cursor: (sort value, id) of the last row shown
@@ -74,17 +87,32 @@ def _input_match(raw: str) -> InputMatch:
     key = key.strip()
     if not sep or not _KEY.match(key) or "__" in key:
         raise ValueError(f"{raw!r} is not key=value (key: letters, digits, _ and dots)")
-    value = value.strip()
-    scalar: Any = None
+    value, scalar = _scalar(value.strip())  # key="A-1": the quotes only say "a string"; key=42 matches 42 and "42"
+    return InputMatch(tuple(key.split(".")), value, scalar)
+
+
+def _scalar(value: str) -> tuple[str, Any]:
+    """A typed value: `"A-1"` is the string A-1; `42` also matches the number 42, `true` the boolean."""
     try:
         parsed = json.loads(value)
     except ValueError:
-        parsed = None
+        return value, None
     if isinstance(parsed, str):
-        value = parsed  # key="A-1": the quotes only say "a string"
-    elif isinstance(parsed, bool | int | float):
-        scalar = parsed  # key=42 matches 42 and "42"
-    return InputMatch(tuple(key.split(".")), value, scalar)
+        return parsed, None
+    if isinstance(parsed, bool | int | float):
+        return value, parsed
+    return value, None
+
+
+def _tag_match(raw: str) -> TagMatch:
+    key, sep, value = raw.partition(":")
+    key = key.strip()
+    if not key or len(key) > 255:
+        raise ValueError(f"{raw!r} is not key:value (or key) of a workflow tag")
+    if not sep:
+        return TagMatch(key)
+    text, scalar = _scalar(value.strip())
+    return TagMatch(key, text, scalar)
 
 
 def encode_cursor(value: Any, row_id: str) -> str:
@@ -134,6 +162,18 @@ def parse(params: Mapping[str, Sequence[str]]) -> RunFilter:
             except ValueError as exc:
                 errors["input"] = str(exc)
     values["inputs"] = tuple(matches)
+    tags = []
+    for raw in params.get("tag", []):
+        if raw.strip():
+            try:
+                tags.append(_tag_match(raw))
+            except ValueError as exc:
+                errors["tag"] = str(exc)
+    values["tags"] = tuple(dict.fromkeys(tags))
+    for name, key in (("failed_ref", "failed_ref"), ("reason", "failed_reason"), ("queue", "queue")):
+        if len(one(name)) > 255:
+            errors[name] = "at most 255 characters"
+        values[key] = one(name)
     sort = one("sort") or DEFAULT_SORT
     if sort not in SORTS:
         errors["sort"] = f"unknown sort {sort!r}; one of {', '.join(SORTS)}"

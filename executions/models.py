@@ -7,6 +7,9 @@ are transactions in the same database as the state.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -20,6 +23,9 @@ WorkflowStatusChoices = models.TextChoices(  # type: ignore[call-overload]
 TaskStatusChoices = models.TextChoices(  # type: ignore[call-overload]
     "TaskStatusChoices", [(s.value, s.value) for s in TaskStatus]
 )
+
+
+FAILED_TASK = ["FAILED", "FAILED_WITH_TERMINAL_ERROR", "TIMED_OUT"]
 
 
 class DefinitionSnapshot(models.Model):
@@ -156,6 +162,9 @@ class Task(models.Model):
                 fields=["workflow", "dynamic_parent", "iteration", "status"], name="task_fork_child_idx",
                 condition=Q(dynamic_parent__isnull=False) & Q(retried=False),
             ),
+            # The run list's "failed task" filter (by ref, by reason): only failed rows, so small.
+            models.Index(fields=["ref"], name="task_failed_ref_idx", condition=Q(status__in=FAILED_TASK)),
+            models.Index(fields=["node_ref"], name="task_failed_node_ref_idx", condition=Q(status__in=FAILED_TASK)),
         ]
 
     def __str__(self) -> str:
@@ -190,3 +199,24 @@ class TaskLog(models.Model):
 
     def __str__(self) -> str:
         return f"log {self.task_id}"
+
+
+class SavedView(models.Model):
+    """A user's named run-list filter and sort (the list's query string), theirs alone."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_run_views")
+    name = models.CharField(max_length=100)
+    query = models.TextField(blank=True, help_text="The run list's query string, without paging.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user", "name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="savedview_user_name_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"
+
+    def readable_query(self) -> str:
+        """The query as a person reads it: `tag=team:payments status=FAILED`."""
+        return " ".join(f"{k}={v}" for k, v in parse_qsl(self.query))

@@ -1,10 +1,11 @@
-"""Bulk actions on the whole filter of the run list: a confirmation that shows how many runs it
-will touch, then the action on exactly those.
+"""Bulk actions from the run list, on a checkbox selection or on the whole filter: a confirmation
+that shows how many runs (and which) it will touch, then the action on exactly those.
 
-"Exactly those": the confirmation pins the moment it counted (`as_of`), and the POST acts on the
-runs that matched then and still match (a run started after the count is never touched; a run
-that left the filter, say it completed, is skipped). Each run goes through the same service as
-its own page, one transaction each, so one refusal does not stop the others.
+"Exactly those": a selection is its ids. For a filter, the confirmation pins the moment it
+counted (`as_of`), and the POST acts on the runs that matched then and still match (a run started
+after the count is never touched; a run that left the filter, say it completed, is skipped). Each
+run goes through the same service as its own page, one transaction each, so one refusal does not
+stop the others; the result names every run that was refused, with the reason.
 """
 
 from __future__ import annotations
@@ -26,9 +27,24 @@ from .pages import dashboard_page
 from .store import runlist
 from .views_run import ACTIONS
 
-BULK_ACTIONS = ("pause", "resume", "terminate", "retry", "restart")
+# action → (verb, what follows the count): "Restart 3 executions on the latest definition?"
+BULK_VERBS = {
+    "pause": ("Pause", ""), "resume": ("Resume", ""), "terminate": ("Terminate", ""), "retry": ("Retry", ""),
+    "restart": ("Restart", " on their current definition"),
+    "restart_latest": ("Restart", " on the latest definition"),
+}
+BULK_ACTIONS = tuple(BULK_VERBS)
+BULK_LABELS = {"restart": "restart (current definition)", "restart_latest": "restart (latest definition)"}
 BULK_MAX = 1000  # runs per confirmation; narrow the filter for more
-PREVIEW = 20
+PREVIEW = 20  # ids shown on a filter's confirmation (a selection shows them all)
+REFUSALS_SHOWN = 20
+
+
+def selected_ids(data: QueryDict) -> list[str]:
+    """The checked rows, plus every row of the page when "select all on this page" is checked
+    (the rows carry their ids as `shown`, so this works without JavaScript)."""
+    ids = data.getlist("ids") + (data.getlist("shown") if data.get("page") == "all" else [])
+    return list(dict.fromkeys(i.strip() for i in ids if i.strip()))
 
 
 @dashboard_page
@@ -40,33 +56,69 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if action not in BULK_ACTIONS:
         errors["action"] = f"choose one of {', '.join(BULK_ACTIONS)}"
     query = QueryDict(data.get("filter", ""))
-    try:
-        f = parse(dict(query.lists()))
-    except FilterError as exc:
-        errors.update(exc.errors)
-    as_of = _as_of(data.get("as_of", ""), errors) if request.method == "POST" else timezone.now()
+    on_selection = data.get("scope") == "selection"
+    ids: list[str] = []
+    if on_selection:
+        ids = selected_ids(data)
+        if not ids:
+            errors["ids"] = "select at least one execution (tick its row), or act on the whole filter"
+        elif len(ids) > BULK_MAX:
+            errors["ids"] = f"at most {BULK_MAX} executions at once"
+    else:
+        try:
+            f = parse(dict(query.lists()))
+        except FilterError as exc:
+            errors.update(exc.errors)
+    as_of = _as_of(data.get("as_of", ""), errors) if request.method == "POST" and not on_selection else timezone.now()
     if errors:
         return render(request, "executions/bulk.html", {"errors": errors, "filter": query.urlencode()}, status=400)
-    matching = runlist.filtered(f).filter(create_time__lte=as_of)
-    ids = list(matching.order_by("-create_time", "-id").values_list("id", flat=True)[: BULK_MAX + 1])
+    if not on_selection:
+        matching = runlist.filtered(f).filter(create_time__lte=as_of)
+        ids = list(matching.order_by("-create_time", "-id").values_list("id", flat=True)[: BULK_MAX + 1])
     if request.method == "GET":
-        return render(request, "executions/bulk.html", {
-            "action": action, "count": min(len(ids), BULK_MAX), "too_many": len(ids) > BULK_MAX,
-            "preview": ids[:PREVIEW], "filter": query.urlencode(), "as_of": as_of.isoformat(), "max": BULK_MAX,
-            "needs_reason": action == "terminate",
-        })
+        return _confirmation(request, action, ids, on_selection, query, as_of)
+    done, refused = _act(action, ids[:BULK_MAX], data.get("reason", "").strip())
+    _report(request, action, done, refused)
+    return HttpResponseRedirect(reverse("executions:runs") + "?" + query.urlencode(), status=303)
+
+
+def _confirmation(request: HttpRequest, action: str, ids: list[str], on_selection: bool, query: QueryDict,
+                  as_of: datetime) -> HttpResponse:
+    verb, suffix = BULK_VERBS[action]
+    context = {
+        "action": action, "verb": verb, "suffix": suffix, "filter": query.urlencode(), "max": BULK_MAX,
+        "needs_reason": action == "terminate", "on_selection": on_selection,
+    }
+    if on_selection:
+        found = runlist.summaries(ids)
+        context.update(count=len(ids), selected=[(i, found.get(i)) for i in ids])
+    else:
+        context.update(count=min(len(ids), BULK_MAX), too_many=len(ids) > BULK_MAX, preview=ids[:PREVIEW],
+                       as_of=as_of.isoformat())
+    return render(request, "executions/bulk.html", context)
+
+
+def _act(action: str, ids: list[str], reason: str) -> tuple[int, list[tuple[str, str]]]:
     done, refused = 0, []
-    reason = data.get("reason", "").strip()
-    for workflow_id in ids[:BULK_MAX]:
+    for workflow_id in ids:
         try:
             ACTIONS[action](workflow_id, reason)
             done += 1
         except (ServiceError, OperationRefused) as exc:
-            refused.append(f"{workflow_id}: {getattr(exc, 'message', exc)}")
-    messages.success(request, f"Bulk {action}: done for {done} execution{'s' if done != 1 else ''}.")
-    if refused:
-        messages.error(request, f"{len(refused)} refused; first: {refused[0]}")
-    return HttpResponseRedirect(reverse("executions:runs") + "?" + query.urlencode(), status=303)
+            refused.append((workflow_id, str(getattr(exc, "message", exc))))
+    return done, refused
+
+
+def _report(request: HttpRequest, action: str, done: int, refused: list[tuple[str, str]]) -> None:
+    label = BULK_LABELS.get(action, action)
+    messages.success(request, f"Bulk {label}: done for {done} execution{'s' if done != 1 else ''}.")
+    if not refused:
+        return
+    messages.error(request, f"{len(refused)} refused:")
+    for workflow_id, reason in refused[:REFUSALS_SHOWN]:
+        messages.error(request, f"{workflow_id}: {reason}")
+    if len(refused) > REFUSALS_SHOWN:
+        messages.error(request, f"… and {len(refused) - REFUSALS_SHOWN} more refused.")
 
 
 def _as_of(raw: str, errors: dict[str, str]) -> datetime:

@@ -1,14 +1,16 @@
-"""The run list: /executions/ with its filters in the URL, keyset-paged, kept live by /ws/dashboard/."""
+"""The run list: /executions/ with its filters in the URL, keyset-paged, kept live by /ws/dashboard/,
+with bulk actions on a checkbox selection or the whole filter, and the user's saved views."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from . import saved_views
 from .filters import PAGE_SIZES, SORTS, STATUSES, FilterError, RunFilter, parse
 from .pages import dashboard_page
 from .store import runlist
-from .views_bulk import BULK_ACTIONS
+from .views_bulk import BULK_ACTIONS, BULK_LABELS
 
 SORT_LABELS = {"-started": "Newest first", "started": "Oldest first", "-updated": "Recently changed",
                "updated": "Least recently changed", "name": "Name A→Z", "-name": "Name Z→A"}
@@ -42,10 +44,20 @@ def run_list(request: HttpRequest) -> HttpResponse:
         "inputs": [v for v in request.GET.getlist("input") if v.strip()] or [""],
         # The live list re-reads its own page (this URL + partial=rows) when runs change.
         "rows_url": "?" + _with(request, partial="rows"),
-        "bulk_filter": base.urlencode(), "bulk_actions": BULK_ACTIONS,
+        "bulk_filter": base.urlencode(),
     }
     if request.GET.get("partial") == "rows":
-        return render(request, "executions/_run_rows.html", context, status=400 if errors else 200)
+        return render(request, "executions/_runs_rows.html", context, status=400 if errors else 200)
+    try:
+        current = saved_views.canonical_query(base.urlencode())
+    except saved_views.ViewError:
+        current = None  # a list with a bad filter cannot be saved
+    context.update(
+        # one field per tag of the filter, and an empty one to add another
+        tags=[v for v in request.GET.getlist("tag") if v.strip()] + [""],
+        bulk_labels=[(a, BULK_LABELS.get(a, a)) for a in BULK_ACTIONS],
+        views=saved_views.mine(request.user), current_query=current,
+    )
     return render(request, "executions/runs.html", context, status=400 if errors else 200)
 
 

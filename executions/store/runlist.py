@@ -2,7 +2,10 @@
 
 Every order ends with the id, so (sort value, id) of the last row shown is a cursor that stays
 right while new runs arrive above it. Indexes for these filters: see migration
-0003_run_list_indexes (status/name + create_time exist since 0001).
+0003_run_list_indexes (status/name + create_time exist since 0001); the task-based filters
+(failed task, queue) read the task table through the partial failed-task indexes of 0005 and
+task_queue_status_idx, and a tag narrows to the workflow names that carry it (definitiontag_key,
+then wf_name_created_idx).
 """
 
 from __future__ import annotations
@@ -14,9 +17,14 @@ from django.db import connection
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from ..filters import SORTS, InputMatch, RunFilter, encode_cursor
+from orchestrator.models import DefinitionTag
+
+from ..filters import SORTS, InputMatch, RunFilter, TagMatch, encode_cursor
 from ..models import ExecutionEvent, Task, TaskLog, Workflow
 
+# A task that failed for good or for now (the workflow may still retry it): what "failed task" means.
+FAILED_TASK_STATUSES = ("FAILED", "FAILED_WITH_TERMINAL_ERROR", "TIMED_OUT")
+QUEUED_TASK_STATUSES = ("SCHEDULED", "IN_PROGRESS")
 LIST_COLUMNS = ("id", "name", "version", "status", "correlation_id", "create_time", "update_time", "end_time",
                 "reason", "failed_refs")
 
@@ -46,6 +54,41 @@ def _input_q(match: InputMatch) -> Q:
     return q
 
 
+def _tagged_names(matches: tuple[TagMatch, ...]) -> list[str]:
+    """The workflow names that carry every tag (a tag belongs to a name, every version).
+
+    Read first, from the small tag table, so the run query filters on a list of names the
+    planner can estimate (wf_name_created_idx), and tags no name has together cost no scan.
+    """
+    names: set[str] | None = None
+    for match in matches:
+        found = set(_tag_names(match).values_list("name", flat=True))
+        names = found if names is None else names & found
+    return sorted(names or ())
+
+
+def _tag_names(match: TagMatch) -> QuerySet[DefinitionTag, Any]:
+    """The tag rows of the workflow definitions that carry the tag."""
+    tags = DefinitionTag.objects.filter(target=DefinitionTag.Target.WORKFLOW, key=match.key)
+    if match.value is not None:
+        values: list[Any] = [match.value] + ([match.scalar] if match.scalar is not None else [])
+        q = Q()
+        for value in values:
+            q |= Q(value=value)
+        tags = tags.filter(q)
+    return tags
+
+
+def _failed_task_q(f: RunFilter) -> Q:
+    tasks = Task.objects.filter(status__in=FAILED_TASK_STATUSES)
+    if f.failed_ref:
+        # The runtime ref (a loop's `ref__2`) or the definition's, so "charge" finds every iteration.
+        tasks = tasks.filter(Q(ref=f.failed_ref) | Q(node_ref=f.failed_ref))
+    if f.failed_reason:
+        tasks = tasks.filter(reason__icontains=f.failed_reason)
+    return Q(id__in=tasks.values("workflow_id"))
+
+
 def filtered(f: RunFilter) -> QuerySet[Workflow]:
     rows = Workflow.objects.all()
     if f.statuses:
@@ -64,6 +107,13 @@ def filtered(f: RunFilter) -> QuerySet[Workflow]:
         rows = rows.filter(correlation_id=f.correlation_id)
     for match in f.inputs:
         rows = rows.filter(_input_q(match))
+    if f.tags:  # every tag must hold
+        rows = rows.filter(name__in=_tagged_names(f.tags))
+    if f.failed_ref or f.failed_reason:
+        rows = rows.filter(_failed_task_q(f))
+    if f.queue:
+        rows = rows.filter(id__in=Task.objects.filter(queue=f.queue, status__in=QUEUED_TASK_STATUSES)
+                           .values("workflow_id"))
     if f.text:
         # The same free text as the search API: over input, output, id and correlation id.
         rows = rows.annotate(_in=Cast("input", TextField()), _out=Cast("output", TextField())).filter(
@@ -89,6 +139,12 @@ def page(f: RunFilter) -> Page:
 
 def statuses_of(ids: list[str]) -> dict[str, str]:
     return dict(Workflow.objects.filter(id__in=ids).values_list("id", "status"))
+
+
+def summaries(ids: list[str]) -> dict[str, tuple[str, int, str]]:
+    """id → (name, version, status) of the runs that exist among `ids` (a bulk selection's confirmation)."""
+    rows = Workflow.objects.filter(id__in=ids).values_list("id", "name", "version", "status")
+    return {row_id: (name, version, status) for row_id, name, version, status in rows}
 
 
 def changed_since(event_id: int, limit: int = 500) -> tuple[int, list[str]]:

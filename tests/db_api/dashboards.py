@@ -23,6 +23,12 @@ def register() -> None:
     definitions.save_workflow_def(OTHER, overwrite=True)
 
 
+def register_v2() -> None:
+    """dash_orders version 2 (one more task), for restarts on the latest definition."""
+    definitions.save_workflow_def({**DOC, "version": 2, "tasks": [*DOC["tasks"], {  # type: ignore[list-item]
+        "name": "dash_mail", "taskReferenceName": "mail", "type": "SIMPLE"}]}, overwrite=True)
+
+
 def start(name: str = "dash_orders", wf_input: dict[str, Any] | None = None, correlation_id: str | None = None) -> str:
     return workflows.start(workflows.StartRequest(name=name, input=wf_input or {}, correlation_id=correlation_id))
 

@@ -127,6 +127,14 @@ DASHBOARDS: dict[str, int] = {
     "execution/<str:workflow_id>": 404,
     "executions/<str:workflow_id>/action": 405,
     "executions/<str:workflow_id>/logs.txt": 404,
+    # the run list's saved views: POST-only (CSRF-protected forms)
+    "executions/views/": 405,
+    "executions/views/<int:view_id>/rename": 405,
+    "executions/views/<int:view_id>/delete": 405,
+    "workflows/": 200,
+    "workflows/<str:name>/": 404,  # no workflow is named `nope`
+    "metrics/": 200,
+    "metrics/<slug:table>.<slug:fmt>": 404,  # no table is named `nope`
 }
 
 ADMIN_SITE: dict[str, str] = {

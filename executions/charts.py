@@ -83,6 +83,11 @@ class LineChart:
     right_x: int = WIDTH - RIGHT
 
 
+def _reading(value: float | None, fmt: Fmt) -> str:
+    """A hover reading: a gap in the series (no runs in that bucket) reads as a dash."""
+    return "–" if value is None else fmt(value)
+
+
 def _time_label(at: datetime, unit: str, span_days: float) -> str:
     if unit == "minute":
         return at.strftime("%H:%M")
@@ -117,7 +122,7 @@ def line_chart(title: str, xs: Sequence[datetime], unit: str, series: Sequence[t
     span_days = (xs[-1] - xs[0]).total_seconds() / 86400 if n > 1 else 0
     hovers = []
     for i, at in enumerate(xs):
-        readings = ", ".join(f"{label} {fmt(vs[i]) if vs[i] is not None else '–'}" for label, _, vs in series)
+        readings = ", ".join(f"{label} {_reading(vs[i], fmt)}" for label, _, vs in series)
         hovers.append(Hover(max(LEFT, x_of(i) - step / 2), step if n > 1 else plot_w,
                             f"{at.strftime('%Y-%m-%d %H:%M')} UTC: {readings}"))
     every = max(1, math.ceil(n / 7))
@@ -169,7 +174,7 @@ def bar_chart(title: str, groups: Sequence[tuple[str, Sequence[float | None]]],
         drawn = []
         for b, ((bar_label, colour), v) in enumerate(zip(bars, vs, strict=True)):
             length = 0.0 if v is None else max(1.0, v / top * plot_w)
-            drawn.append(Bar(y0 + b * bar_h, left, length, colour, f"{label}: {bar_label} {fmt(v)}"))
+            drawn.append(Bar(y0 + b * bar_h, left, length, colour, f"{label}: {bar_label} {_reading(v, fmt)}"))
         out.append(BarGroup(label, y0 + len(bars) * bar_h / 2 + 4, drawn))
     bottom = height - BOTTOM
     ticks = [Tick(left + plot_w * k / 4, fmt(top * k / 4)) for k in range(5)]

@@ -65,9 +65,9 @@ def _grid_context(name: str, last: int) -> dict[str, Any]:
              "height": max(4, round(took[r.id] / longest * 40))} for r in grid.runs]
     rows = []
     for row in grid.rows:
-        cells = []
-        for run in runs:
-            cell = grid.cells.get((run["w"].id, row.ref))
+        cells: list[dict[str, object] | None] = []
+        for run, r in zip(runs, grid.runs, strict=True):
+            cell = grid.cells.get((r.id, row.ref))
             if cell is not None:
                 cells.append({"c": cell, "url": f"{run['url']}?{urlencode({'task': row.ref})}"})
             else:

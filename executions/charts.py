@@ -54,6 +54,8 @@ class Line:
     colour: str  # a CSS class: c-started, c-q0, ...
     path: str  # SVG path data; gaps where a value is missing
     dashed: bool = False
+    # a value with a gap on both sides has no line to sit on: drawn as a dot so it is not lost
+    dots: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Hover:
 class Tick:
     at: float
     label: str
+    anchor: str = "middle"  # SVG text-anchor; the last x label ends at the edge instead of past it
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,17 @@ class LineChart:
     left: int = LEFT
     bottom_y: int = HEIGHT - BOTTOM
     right_x: int = WIDTH - RIGHT
+
+
+def whole_quarters(top: float) -> float:
+    """A count axis's top whose four ticks are whole numbers (5 would tick 1.25, 2.5, 3.75)."""
+    return float(math.ceil(top / 4) * 4) if top / 4 != int(top / 4) else top
+
+
+def _alone(values: Sequence[float | None], i: int) -> bool:
+    before = values[i - 1] if i > 0 else None
+    after = values[i + 1] if i + 1 < len(values) else None
+    return before is None and after is None
 
 
 def _reading(value: float | None, fmt: Fmt) -> str:
@@ -101,6 +115,8 @@ def line_chart(title: str, xs: Sequence[datetime], unit: str, series: Sequence[t
     n = len(xs)
     values = [v for _, _, vs in series for v in vs if v is not None]
     y_top = top if top is not None else nice_ceiling(max(values, default=0))
+    if fmt is count and top is None:
+        y_top = whole_quarters(y_top)
     step = plot_w / max(1, n - 1)
 
     def x_of(i: int) -> float:
@@ -118,7 +134,9 @@ def line_chart(title: str, xs: Sequence[datetime], unit: str, series: Sequence[t
                 continue
             parts.append(f"{'L' if pen_down else 'M'}{x_of(i):.1f} {y_of(v):.1f}")
             pen_down = True
-        lines.append(Line(label, colour, " ".join(parts), label in dashed))
+        dots = tuple((round(x_of(i), 1), round(y_of(v), 1)) for i, v in enumerate(vs)
+                     if v is not None and _alone(vs, i))
+        lines.append(Line(label, colour, " ".join(parts), label in dashed, dots))
     span_days = (xs[-1] - xs[0]).total_seconds() / 86400 if n > 1 else 0
     hovers = []
     for i, at in enumerate(xs):
@@ -126,7 +144,8 @@ def line_chart(title: str, xs: Sequence[datetime], unit: str, series: Sequence[t
         hovers.append(Hover(max(LEFT, x_of(i) - step / 2), step if n > 1 else plot_w,
                             f"{at.strftime('%Y-%m-%d %H:%M')} UTC: {readings}"))
     every = max(1, math.ceil(n / 7))
-    x_ticks = [Tick(x_of(i), _time_label(xs[i], unit, span_days)) for i in range(0, n, every)]
+    x_ticks = [Tick(x_of(i), _time_label(xs[i], unit, span_days), "end" if n > 1 and i == n - 1 else "middle")
+               for i in range(0, n, every)]
     y_ticks = [Tick(y_of(y_top * k / 4), fmt(y_top * k / 4)) for k in range(5)]
     return LineChart(title, lines, hovers, x_ticks, y_ticks)
 
@@ -177,5 +196,5 @@ def bar_chart(title: str, groups: Sequence[tuple[str, Sequence[float | None]]],
             drawn.append(Bar(y0 + b * bar_h, left, length, colour, f"{label}: {bar_label} {_reading(v, fmt)}"))
         out.append(BarGroup(label, y0 + len(bars) * bar_h / 2 + 4, drawn))
     bottom = height - BOTTOM
-    ticks = [Tick(left + plot_w * k / 4, fmt(top * k / 4)) for k in range(5)]
+    ticks = [Tick(left + plot_w * k / 4, fmt(top * k / 4), "end" if k == 4 else "middle") for k in range(5)]
     return BarChart(title, out, list(bars), ticks, height, bottom_y=bottom)

@@ -32,8 +32,10 @@ class Table:
 
     @property
     def display_rows(self) -> list[list[str]]:
-        """The rows as the HTML table shows them: durations and rates in words, times as HH:MM."""
-        return [[_display(col, v) for col, v in zip(self.columns, row, strict=True)] for row in self.rows]
+        """The rows as the HTML table shows them: durations and rates in words, times as HH:MM; a
+        time series newest first (the bucket a reader looks for is the latest, not 24 rows down)."""
+        rows = reversed(self.rows) if self.columns[:1] == ["bucket"] else self.rows
+        return [[_display(col, v) for col, v in zip(self.columns, row, strict=True)] for row in rows]
 
     def as_dicts(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]

@@ -20,8 +20,14 @@ const noop = () => undefined;
 const time = (ms?: number) => (ms ? new Date(ms).toLocaleTimeString(undefined, { hour12: false }) : "");
 const took = (t: RunTask) => (t.startTime && t.endTime ? `${((t.endTime - t.startTime) / 1000).toFixed(2)} s` : "");
 
+// A link to one task of a run (the workflow page's task grid) names it: /execution/<id>?task=<ref>.
+const linkedTask = () => {
+  const ref = new URLSearchParams(window.location.search).get("task");
+  return ref ? baseRef(ref) : null;
+};
+
 export function RunView({ config }: { config: RunConfig }) {
-  const [drawer, setDrawer] = useState<string | null>(null);
+  const [drawer, setDrawer] = useState<string | null>(linkedTask);
   // Load once, before the first paint of the canvas: the store is this page's only state.
   useState(() => {
     store.load(config.definition, config.definition, []);
@@ -32,6 +38,13 @@ export function RunView({ config }: { config: RunConfig }) {
   const run = useStore((s) => s.run);
   const def = useStore((s) => s.def);
   const paths = useMemo(() => refIndex(def), [def]);
+  useEffect(() => {
+    const ref = linkedTask();
+    const p = ref ? paths.get(ref) : undefined;
+    if (p) store.select(p, true);
+    // only the page's first paint follows the link; later picks are the user's
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const open = (ref: string) => {
     setDrawer(ref);

@@ -151,12 +151,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 LOGIN_URL = "/admin/login/"
 
 REDIS_URL = os.environ.get("REDIS_URL")
+CHANNEL_LAYER_READ_TIMEOUT = 30.0  # seconds; above channels_redis's 5 s blocking pop
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 reads with a 5 s socket timeout by default, as long as channels_redis's
+            # blocking BZPOPMIN (5 s): an idle consumer then dies with "Timeout reading from
+            # redis" and its websocket closes (1011) every ~5 s. A longer read timeout keeps idle
+            # sockets open and still notices a dead Redis connection.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": CHANNEL_LAYER_READ_TIMEOUT}]},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

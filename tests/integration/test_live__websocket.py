@@ -60,3 +60,31 @@ def test_stream_refuses_unauthenticated_and_foreign_origin_clients(pg_stack, api
     assert asyncio.run(rejected(base, pg_stack.url))
     assert asyncio.run(rejected(base + "?token=not-a-token", pg_stack.url))
     assert asyncio.run(rejected(base + f"?token={pg_stack.token()}", "http://evil.example"))
+
+
+def test_an_idle_stream_stays_open_past_the_redis_read_timeout(pg_stack, api):  # type: ignore[no-untyped-def]
+    # redis-py 8 reads with a 5 s timeout by default, as long as channels_redis's blocking pop:
+    # without a longer read timeout on the layer, an idle consumer died every ~5 s (close 1011).
+    # its own task type: the other tests here leave it_ws runs waiting in it_ws_t's queue
+    doc = {"name": "it_ws_idle", "version": 1, "tasks": [{"name": "it_ws_idle_t", "taskReferenceName": "t"}]}
+    api.post("/metadata/workflow", params={"overwrite": "true"}, json=doc)
+    wf_id = api.post("/workflow", json={"name": "it_ws_idle"}).text
+    url = pg_stack.url.replace("http", "ws") + f"/ws/workflows/{wf_id}/?token={pg_stack.token()}"
+
+    async def scenario() -> tuple[bool, list[dict]]:
+        async with websockets.connect(url, origin=pg_stack.url) as ws:
+            assert (await _recv(ws))["type"] == "snapshot"
+            try:  # nothing happens to the run for 8 s: the socket must neither speak nor close
+                extra = await asyncio.wait_for(ws.recv(), 8.0)
+                raise AssertionError(f"an idle stream sent {extra!r}")
+            except TimeoutError:
+                pass
+            task = api.get("/tasks/poll/batch/it_ws_idle_t", params={"count": 1, "timeout": 1000}).json()[0]
+            api.post("/tasks", json={"taskId": task["taskId"], "status": "COMPLETED", "outputData": {}})
+            seen = []
+            while not any(e["kind"] == "workflow" for e in seen):
+                seen.append(await _recv(ws))
+            return ws.close_code is None, seen
+
+    still_open, events = asyncio.run(scenario())
+    assert still_open and events[-1]["payload"]["status"] == "COMPLETED"

@@ -84,7 +84,9 @@ export function watchRun(workflowId: string, onEvent?: () => void): () => void {
       if (closed) return;
       const st = store.get().run?.status;
       if (st && TERMINAL.has(st)) {
-        refetch();
+        // an ended run's stream closes after its last events: fetch the final tasks only if the
+        // table has not already got them (a snapshot of an ended run has)
+        if (!TERMINAL.has(store.get().run?.workflow?.status ?? "")) refetch();
         return;
       }
       retry++;
@@ -96,13 +98,15 @@ export function watchRun(workflowId: string, onEvent?: () => void): () => void {
   const poll = async () => {
     if (closed) return;
     const run = store.get().run;
-    if (run && !run.connected && !TERMINAL.has(run.status)) refetch();
+    // no data yet (the socket never delivered a snapshot), or a live run without its socket
+    if (run && (!run.workflow || (!run.connected && !TERMINAL.has(run.status)))) refetch();
     pollTimer = window.setTimeout(poll, 2500);
   };
 
   connect();
-  poll();
-  refetch();
+  // The socket's snapshot carries the whole run; fetching it as well would send and draw a
+  // 1,000-task run twice. The poll steps in only if the socket has not connected by then.
+  pollTimer = window.setTimeout(poll, 1500);
   return () => {
     closed = true;
     ws?.close();

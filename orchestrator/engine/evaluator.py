@@ -113,6 +113,10 @@ def _settle(run: Run) -> None:
 
 def _process_finished(run: Run, task: TaskState) -> None:
     node = run.node_of(task)
+    refusal = run.output_refusal(task)
+    if refusal is not None:
+        # The same work would produce the same output: terminal, retries do not apply.
+        task = run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, reason=refusal)
     if not task.status.is_successful:
         _handle_failure(run, task)
         return

@@ -197,6 +197,10 @@ def _check(run: Run, task: TaskState) -> TaskState:
         # by retry or rerun, and is started now (Conductor's rerun starts it directly).
         if run.status != WorkflowStatus.RUNNING:
             return task
+        # Its input is the retried or rerun one, which no schedule() checked.
+        refusal = run.input_refusal(run.task_def(task.def_name), task) if handler.retriable else None
+        if refusal is not None:
+            return run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, reason=refusal)
         return handler.start(run, task, run.node_of(task))
     return handler.check(run, task, run.node_of(task))
 

@@ -230,13 +230,13 @@ class Run:
         self.created[task_id] = None
         self.tasks[task_id] = task
         self._remember(task)
-        refusal = self._input_refusal(tdef, task) if handler.retriable else None
+        refusal = self.input_refusal(tdef, task) if handler.retriable else None
         if refusal is not None:
             # The input will be the same on every attempt, so retries cannot help: terminal.
             return self.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, reason=refusal)
         return self.put(handler.start(self, task, node))
 
-    def _input_refusal(self, tdef: TaskDefinition | None, task: TaskState) -> str | None:
+    def input_refusal(self, tdef: TaskDefinition | None, task: TaskState) -> str | None:
         """Why an enforced `inputSchema` refuses this task's resolved input; None if it conforms."""
         if tdef is None or not tdef.enforce_schema or tdef.input_schema is None:
             return None

@@ -159,3 +159,13 @@ def test_control_tasks_ignore_a_task_def_of_their_name() -> None:
     ex = Execution(workflow(sw), {}, {"calc": calc_def(input_schema=SchemaRef("inline_in", 1),
                                                        output_schema=SchemaRef("result", 1))}, schemas=registry())
     assert ex.task("calc").status == TaskStatus.COMPLETED and ex.task("after").status == TaskStatus.SCHEDULED
+
+
+def test_a_rerun_inline_with_a_breaking_input_fails_before_running() -> None:
+    ex = Execution(workflow(inline("$.a + 1", a="${workflow.input.a}")), {"a": 1},
+                   {"calc": calc_def(input_schema=SchemaRef("inline_in", 1))}, schemas=registry())
+    assert ex.status == "COMPLETED" and ex.task("calc").output == {"result": 2}
+    ex.rerun("calc", {"a": "one", "evaluatorType": "graaljs", "expression": "$.a + 1"})
+    task = ex.task("calc")
+    assert task.status == TaskStatus.FAILED_WITH_TERMINAL_ERROR and task.output == {}
+    assert "$.a: 'one' is not of type 'integer' (type)" in (task.reason or "")

@@ -85,3 +85,30 @@ def test_a_registered_task_def_enforces_a_jq_tasks_input_schema(api: Api) -> Non
     [task] = api.call("GET", f"workflow/{bad}")[1]["tasks"]
     assert task["status"] == "FAILED_WITH_TERMINAL_ERROR" and task["outputData"] == {}
     assert "$.v: [1] is not of type 'integer' (type)" in task["reasonForIncompletion"]
+
+
+def test_a_rerun_of_a_system_task_with_a_breaking_input_is_refused_and_a_retry_is_checked_again(api: Api) -> None:
+    needs_v = {"type": "object", "required": ["v"], "properties": {"v": {"type": "integer"}}}
+    assert api.call("POST", "schema", schema("jq_in", needs_v))[0] == 200
+    tdef = {"name": "shape", "enforceSchema": True, "inputSchema": {"name": "jq_in", "version": 1}}
+    assert api.call("POST", "metadata/taskdefs", [tdef])[0] == 200
+    wf = {"name": "jq_flow", "version": 1,
+          "tasks": [{"name": "shape", "taskReferenceName": "shape", "type": "JSON_JQ_TRANSFORM",
+                     "inputParameters": {"queryExpression": ".v", "v": "${workflow.input.v}"}}]}
+    assert api.call("POST", "metadata/workflow", wf)[0] == 200
+    wf_id = api.call("POST", "workflow/jq_flow", {"v": "x"})[1]
+    task_id = Task.objects.get(workflow_id=wf_id).id
+    status, error = api.call("POST", f"workflow/{wf_id}/rerun",
+                             {"reRunFromTaskId": task_id, "taskInput": {"queryExpression": ".v", "v": "y"}})
+    assert status == 400 and error["validationErrors"][0]["path"] == "$.v"
+    # A retry runs the same input again: checked before the transform starts, it fails the same way.
+    assert api.call("POST", f"workflow/{wf_id}/retry")[0] in (200, 204)
+    run = api.call("GET", f"workflow/{wf_id}")[1]
+    assert run["status"] == "FAILED"
+    assert [t["status"] for t in run["tasks"]] == ["FAILED_WITH_TERMINAL_ERROR", "FAILED_WITH_TERMINAL_ERROR"]
+    assert run["tasks"][-1]["outputData"] == {}
+    status, _ = api.call("POST", f"workflow/{wf_id}/rerun",
+                         {"reRunFromTaskId": task_id, "taskInput": {"queryExpression": ".v", "v": 5}})
+    assert status == 200
+    run = api.call("GET", f"workflow/{wf_id}")[1]
+    assert run["status"] == "COMPLETED" and run["tasks"][-1]["outputData"]["result"] == 5

@@ -137,6 +137,11 @@ class CachedSchemas:
             self._cache[ref] = entry
         return entry[2]
 
+    def compile_data(self, data: Any) -> Compiled:
+        """A schema given as data (a HUMAN form's, an inline one), compiled with the registered
+        schemas its `baton:schema/...` refs name; not cached."""
+        return Compiled(data, {r: d for r, (_, d) in self._referenced(data).items()})
+
     def _referenced(self, data: Any) -> dict[SchemaRef, tuple[Hashable, Any]]:
         """Every registered schema `data` refers to, transitively (cycles included once), with
         its stamp. One that is not registered is left out: a reference to it is unresolvable."""

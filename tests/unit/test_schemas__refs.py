@@ -94,3 +94,9 @@ def test_the_compiled_validator_is_reused_until_a_referenced_schema_changes() ->
     found = schemas.violations(SchemaRef("order", 1), {"ship": {"zip": "12345"}})
     assert paths(found) == [("$.ship", "required")]
     assert schemas.compiled(SchemaRef("order", 1)) is not first
+
+
+def test_a_schema_given_as_data_resolves_its_registered_refs() -> None:
+    schemas = CachedSchemas(Rows(address=ADDRESS).load)
+    form = {"type": "object", "properties": {"to": {"$ref": "baton:schema/address/1"}}}
+    assert paths(schemas.compile_data(form).violations({"to": {"zip": "x"}})) == [("$.to.zip", "pattern")]

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .model import TaskDefinition
+from .schemas import SchemaRef, schema_ref
 from .task_defs import inline_task_definitions
 
 if TYPE_CHECKING:
@@ -99,6 +100,13 @@ class WorkflowDefinition:
     def failure_workflow(self) -> str | None:
         value = self.raw.get("failureWorkflow")
         return value if isinstance(value, str) and value else None
+
+    @cached_property
+    def enforced_output_schema(self) -> SchemaRef | None:
+        """The `outputSchema` a COMPLETED run's output must match (only with `enforceSchema: true`)."""
+        if self.raw.get("enforceSchema") is not True:
+            return None
+        return schema_ref(self.raw.get("outputSchema"))
 
     def node(self, ref: str) -> Node:
         loc = self.index[ref]

@@ -113,6 +113,10 @@ def _settle(run: Run) -> None:
 
 def _process_finished(run: Run, task: TaskState) -> None:
     node = run.node_of(task)
+    refusal = run.output_refusal(task)
+    if refusal is not None:
+        # The same work would produce the same output: terminal, retries do not apply.
+        task = run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, reason=refusal)
     if not task.status.is_successful:
         _handle_failure(run, task)
         return
@@ -193,6 +197,10 @@ def _check(run: Run, task: TaskState) -> TaskState:
         # by retry or rerun, and is started now (Conductor's rerun starts it directly).
         if run.status != WorkflowStatus.RUNNING:
             return task
+        # Its input is the retried or rerun one, which no schedule() checked.
+        refusal = run.input_refusal(run.task_def(task.def_name), task) if handler.retriable else None
+        if refusal is not None:
+            return run.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, reason=refusal)
         return handler.start(run, task, run.node_of(task))
     return handler.check(run, task, run.node_of(task))
 

@@ -35,8 +35,9 @@ class TaskDefinition:
     rate_limit_per_frequency: int = 0
     rate_limit_frequency_in_seconds: int = 1
     concurrent_exec_limit: int = 0
-    # Orkes' schema contract: with `enforce_schema`, a worker task's resolved input must match
-    # `input_schema` (else it fails, terminally) and its reported output `output_schema`.
+    # Orkes' schema contract: with `enforce_schema`, a task's resolved input must match
+    # `input_schema` (else it fails, terminally) and its output `output_schema` (a worker's
+    # is refused with a 400; a server-run task's fails it, terminally).
     input_schema: SchemaRef | None = None
     output_schema: SchemaRef | None = None
     enforce_schema: bool = False

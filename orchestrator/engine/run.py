@@ -186,7 +186,9 @@ class Run:
         task_id = self.new_id()
         self.seq += 1
         # A retry's delay comes from the task's definition, for system tasks too.
-        tdef = self.task_def(node.name) if handler.is_worker or retry_of is not None else None
+        # A TaskDef of the node's name applies to the server-run types that do work (INLINE,
+        # HTTP, JSON_JQ_TRANSFORM, ...: `retriable`) as to workers: retries and enforced schemas.
+        tdef = self.task_def(node.name) if handler.retriable or retry_of is not None else None
         start_delay = _int(node.get("startDelay"))
         available_at = self.now + timedelta(seconds=start_delay) if start_delay else self.now
         retry_count = 0
@@ -228,18 +230,30 @@ class Run:
         self.created[task_id] = None
         self.tasks[task_id] = task
         self._remember(task)
-        refusal = self._input_refusal(tdef, task) if handler.is_worker else None
+        refusal = self.input_refusal(tdef, task) if handler.retriable else None
         if refusal is not None:
             # The input will be the same on every attempt, so retries cannot help: terminal.
             return self.finish(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, reason=refusal)
         return self.put(handler.start(self, task, node))
 
-    def _input_refusal(self, tdef: TaskDefinition | None, task: TaskState) -> str | None:
+    def input_refusal(self, tdef: TaskDefinition | None, task: TaskState) -> str | None:
         """Why an enforced `inputSchema` refuses this task's resolved input; None if it conforms."""
         if tdef is None or not tdef.enforce_schema or tdef.input_schema is None:
             return None
         found = self.env.schemas.violations(tdef.input_schema, dict(task.input))
         return describe("Task input", tdef.input_schema, found) if found else None
+
+    def output_refusal(self, task: TaskState) -> str | None:
+        """Why an enforced `outputSchema` refuses the output a server-run task (INLINE, HTTP, ...)
+        COMPLETED with; None if it conforms. A worker's output was checked at the API's edge."""
+        handler = self.types.get(task.task_type)
+        if task.status != TaskStatus.COMPLETED or handler.is_worker or not handler.retriable:
+            return None
+        tdef = self.task_def(task.def_name)
+        if tdef is None or not tdef.enforce_schema or tdef.output_schema is None:
+            return None
+        found = self.env.schemas.violations(tdef.output_schema, dict(task.output))
+        return describe("Task output", tdef.output_schema, found) if found else None
 
     def domain_for(self, def_name: str) -> str | None:
         mapping = self.state.task_to_domain
@@ -332,7 +346,20 @@ class Run:
             self.end_output = dict(self.last_finished.output)
         else:
             self.end_output = {}
+        if status == WorkflowStatus.COMPLETED:
+            self._check_output_schema()
         self._workflow_doc = None
+
+    def _check_output_schema(self) -> None:
+        """An enforced WorkflowDef `outputSchema` the computed output breaks turns COMPLETED into
+        FAILED (the output is kept, to show what broke it); nothing else is undone."""
+        ref = self.defn.enforced_output_schema
+        if ref is None or self.end_output is None:
+            return
+        found = self.env.schemas.violations(ref, dict(self.end_output))
+        if found:
+            self.end_status = WorkflowStatus.FAILED
+            self.end_reason = describe("Workflow output", ref, found)
 
     def visit(self, nxt: Next, iteration: int) -> None:
         """Act on what follows a finished node: schedule it, or close a loop iteration."""

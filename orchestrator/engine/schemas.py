@@ -1,8 +1,11 @@
 """What the engine asks of a JSON Schema registry: references, violations, and one protocol.
 
 A TaskDef may name an `inputSchema` / `outputSchema` (`{name, version}`, Orkes' SchemaDef
-reference) and set `enforceSchema`. The engine checks a worker task's resolved input when it
-schedules the task, but compiling and running JSON Schema (and reading the registry) happens
+reference) and set `enforceSchema`. The engine checks a task's resolved input when it schedules
+it (worker and server-run types alike), a server-run task's output when it completes (a worker's
+is refused at the API's edge) and, for a WorkflowDef that enforces an `outputSchema`, the
+output of a run about to COMPLETE (it ends FAILED instead). Compiling and running JSON Schema
+(and reading the registry) happens
 outside the engine: the `SchemaCheck` comes in through `Env.schemas`, as the script sandbox
 comes in through `Env.scripts`. Baton's is `orchestrator.schemas.validation.Validators`.
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from orchestrator.engine.schemas import SchemaRef
 from orchestrator.models import Audited
 
 from .validation import schema_problems
@@ -34,3 +35,10 @@ class SchemaDef(Audited):
         problems = schema_problems(self.data)
         if problems:
             raise ValidationError({"data": [f"{p.path}: {p.message} ({p.rule})" for p in problems]})
+        from .service import check_schema_doc  # the service imports this module
+
+        self_ref = frozenset({SchemaRef(self.name), SchemaRef(self.name, self.version)})
+        doc = {"name": self.name, "version": self.version, "data": self.data}
+        unresolved = [p for p in check_schema_doc(doc, "$", self_ref) if p.id == "SC.E006"]
+        if unresolved:
+            raise ValidationError({"data": [f"{p.path}: {p.message}" for p in unresolved]})

@@ -14,8 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from orchestrator.engine.problems import Problem, problem, shown
+from orchestrator.engine.schemas import SchemaRef
 from orchestrator.services.errors import Conflict, InvalidInput, NotFound
 
+from . import refs, usage
 from .models import SchemaDef
 from .registry import SCHEMAS
 from .validation import schema_problems
@@ -30,8 +32,9 @@ class SchemaInvalid(InvalidInput):
                          validation_errors=[p.as_dict() for p in problems])
 
 
-def check_schema_doc(doc: Any, at: str = "$") -> list[Problem]:
-    """Every problem of one SchemaDef document (empty: it may be saved)."""
+def check_schema_doc(doc: Any, at: str = "$", saved_with: frozenset[SchemaRef] = frozenset()) -> list[Problem]:
+    """Every problem of one SchemaDef document (empty: it may be saved). `saved_with`: the
+    schemas saved in the same request, which its `$ref`s may name (each also by name alone)."""
     if not isinstance(doc, dict):
         return [problem("SC.E001", at, f"A schema must be a JSON object (got {shown(doc)}).", None, doc)]
     out: list[Problem] = []
@@ -51,13 +54,31 @@ def check_schema_doc(doc: Any, at: str = "$") -> list[Problem]:
         for v in schema_problems(doc["data"]):
             path = f"{at}.data{v.path[1:]}"
             out.append(problem("SC.E005", path, f"data is not a valid JSON Schema: {v.message} ({v.rule})."))
+        out += _ref_problems(doc["data"], f"{at}.data", saved_with)
+    return out
+
+
+def _ref_problems(data: Any, at: str, saved_with: frozenset[SchemaRef]) -> list[Problem]:
+    """A `baton:` reference must name a registered schema, or one of the same request."""
+    out: list[Problem] = []
+    for path, uri in refs.registry_refs(data, at):
+        ref = refs.target(uri)
+        if ref is None:
+            msg = (f"$ref {shown(uri)} is not a registered schema's URI: "
+                   f"use {refs.SCHEME}<name> or {refs.SCHEME}<name>/<version>, optionally with a #fragment.")
+            out.append(problem("SC.E006", path, msg, None, uri))
+        elif ref not in saved_with and not exists(ref.name, ref.version):
+            msg = f"$ref names schema {ref.label()}, which is not registered (save it first or in the same request)."
+            out.append(problem("SC.E006", path, msg, None, uri))
     return out
 
 
 def save_schemas(docs: list[Any], *, new_version: bool = False, user: str = "") -> list[SchemaDef]:
     """Create or overwrite schemas, all or nothing. With `new_version`, each is saved as the next
     version of its name (1 for a new name) whatever version it gives."""
-    problems = [p for i, doc in enumerate(docs) for p in check_schema_doc(doc, f"$[{i}]" if len(docs) > 1 else "$")]
+    batch = frozenset(_batch_refs(docs))
+    problems = [p for i, doc in enumerate(docs)
+                for p in check_schema_doc(doc, f"$[{i}]" if len(docs) > 1 else "$", batch)]
     if problems:
         raise SchemaInvalid(problems)
     try:
@@ -68,6 +89,16 @@ def save_schemas(docs: list[Any], *, new_version: bool = False, user: str = "") 
     # Other processes see the change within the registry's TTL; this one at once.
     transaction.on_commit(SCHEMAS.forget)
     return saved
+
+
+def _batch_refs(docs: list[Any]) -> list[SchemaRef]:
+    """What the documents of one save may be referred to as: name and version, and name alone."""
+    found: list[SchemaRef] = []
+    for doc in docs:
+        if isinstance(doc, dict) and isinstance(doc.get("name"), str):
+            version = doc.get("version") or 1
+            found += [SchemaRef(doc["name"]), *([SchemaRef(doc["name"], version)] if isinstance(version, int) else [])]
+    return found
 
 
 def _write(docs: list[Any], new_version: bool, user: str) -> list[SchemaDef]:
@@ -103,15 +134,27 @@ def list_schemas() -> list[SchemaDef]:
     return list(SchemaDef.objects.order_by("name", "version"))
 
 
+class SchemaInUse(Conflict):
+    code = "SCHEMA_IN_USE"
+
+
 def delete_schema(name: str, version: int | None = None) -> None:
-    """Delete one version, or with no version every version of the name."""
-    rows = SchemaDef.objects.filter(name=name)
-    if version is not None:
-        rows = rows.filter(version=version)
-    deleted, _ = rows.delete()
-    if not deleted:
-        shown_version = "" if version is None else f" version {version}"
-        raise NotFound(f"No such schema: {name}{shown_version}")
+    """Delete one version, or with no version every version of the name; refused (409, naming
+    them) while definitions or other schemas use what would go (`usage`)."""
+    shown_version = "" if version is None else f" version {version}"
+    with transaction.atomic():
+        rows = SchemaDef.objects.select_for_update().filter(name=name)
+        if version is not None:
+            rows = rows.filter(version=version)
+        if not rows.exists():
+            raise NotFound(f"No such schema: {name}{shown_version}")
+        users = usage.users_of(name, version)
+        if users:
+            listed = ", ".join(users[:10]) + (f" (and {len(users) - 10} more)" if len(users) > 10 else "")
+            raise SchemaInUse(f"Schema '{name}'{shown_version} is in use by {listed}; change or delete those first.",
+                              validation_errors=[{"path": "$", "message": f"used by {u}", "rule": "in_use"}
+                                                 for u in users])
+        rows.delete()
     transaction.on_commit(SCHEMAS.forget)
 
 

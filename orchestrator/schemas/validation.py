@@ -4,9 +4,10 @@
     Compiled(data).violations(instance)       # what an instance breaks, as engine `Violation`s
     CachedSchemas(load).violations(ref, x)    # the engine's `SchemaCheck`, over any loader
 
-The draft comes from the schema's `$schema` (2020-12 when absent). References resolve only
-inside the schema itself: the empty `referencing.Registry` never fetches a URL, so a schema
-cannot make the server call out.
+The draft comes from the schema's `$schema` (2020-12 when absent). References resolve inside
+the schema itself and to other registered schemas by their `baton:schema/<name>[/<version>]`
+URI (`refs`): those are loaded with the schema and compiled into its `referencing.Registry`,
+which never fetches a URL, so a schema cannot make the server call out.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 
 from orchestrator.engine.schemas import SchemaRef, Violation
+
+from . import refs
 
 MAX_VIOLATIONS = 20  # reported per check; an array of a million bad items stops here
 
@@ -60,12 +63,14 @@ def schema_problems(data: Any) -> list[Violation]:
 class Compiled:
     """One schema, checked against its meta-schema once and ready to validate instances."""
 
-    def __init__(self, data: Any) -> None:
+    def __init__(self, data: Any, referenced: Mapping[SchemaRef, Any] | None = None) -> None:
+        """`referenced`: the registered schemas `data` refers to (transitively), by reference."""
         # Saved schemas were checked already; a row edited around the API (SQL) must still not
         # make every decision raise, so a broken one refuses every instance instead.
         self._broken = schema_problems(data)
         cls = _validator_class(data if isinstance(data, dict | bool) else {})
-        self._validator = cls(data, registry=Registry(), format_checker=cls.FORMAT_CHECKER)
+        registry = refs.registry_of(referenced) if referenced else Registry()
+        self._validator = cls(data, registry=registry, format_checker=cls.FORMAT_CHECKER)
 
     def violations(self, instance: Any) -> tuple[Violation, ...]:
         if self._broken:
@@ -87,13 +92,17 @@ class Compiled:
 Loader = Callable[[SchemaRef], tuple[Hashable, Any] | None]
 
 
+MAX_REFERENCED = 100  # registered schemas one schema may pull in through `$ref`, transitively
+
+
 class CachedSchemas:
     """The engine's `SchemaCheck` over a loader, with compiled validators cached per reference.
 
     Validation is on the hot path (every scheduled worker task with an enforced schema, every
     enforced result), compiling is not cheap, and the registry may change in another process:
-    each reference is looked up again at most every `ttl` seconds, and recompiled only when its
-    stamp changed. `forget()` drops everything (this process saved or deleted a schema).
+    each reference is looked up again at most every `ttl` seconds, with the schemas it refers
+    to, and recompiled only when one of their stamps changed. `forget()` drops everything (this
+    process saved or deleted a schema).
     """
 
     def __init__(self, load: Loader, ttl: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
@@ -117,12 +126,39 @@ class CachedSchemas:
         if loaded is None:
             entry: tuple[float, Hashable, Compiled | None] = (now, None, None)
         else:
-            stamp, data = loaded
-            keep = cached is not None and cached[1] == stamp and cached[2] is not None
-            entry = (now, stamp, cached[2] if keep and cached is not None else Compiled(data))
+            root_stamp, data = loaded
+            referenced = self._referenced(data)
+            stamp = (root_stamp, tuple((r, s) for r, (s, _) in referenced.items()))
+            if cached is not None and cached[1] == stamp and cached[2] is not None:
+                entry = (now, stamp, cached[2])
+            else:
+                entry = (now, stamp, Compiled(data, {r: d for r, (_, d) in referenced.items()}))
         with self._lock:
             self._cache[ref] = entry
         return entry[2]
+
+    def compile_data(self, data: Any) -> Compiled:
+        """A schema given as data (a HUMAN form's, an inline one), compiled with the registered
+        schemas its `baton:schema/...` refs name; not cached."""
+        return Compiled(data, {r: d for r, (_, d) in self._referenced(data).items()})
+
+    def _referenced(self, data: Any) -> dict[SchemaRef, tuple[Hashable, Any]]:
+        """Every registered schema `data` refers to, transitively (cycles included once), with
+        its stamp. One that is not registered is left out: a reference to it is unresolvable."""
+        found: dict[SchemaRef, tuple[Hashable, Any]] = {}
+        todo = refs.referenced(data)
+        seen = set(todo)
+        while todo and len(found) < MAX_REFERENCED:
+            ref = todo.pop(0)
+            loaded = self._load(ref)
+            if loaded is None:
+                continue
+            found[ref] = loaded
+            for more in refs.referenced(loaded[1]):
+                if more not in seen:
+                    seen.add(more)
+                    todo.append(more)
+        return found
 
     def violations(self, ref: SchemaRef, instance: Any) -> Sequence[Violation]:
         compiled = self.compiled(ref)

@@ -85,7 +85,7 @@ def _check_rerun_input(row: Workflow, tasks: list[TaskState], task_id: Any, task
     if isinstance(workflow_input, dict):
         enforce.check_workflow_input(row.snapshot.definition, workflow_input)
     target = next((t for t in tasks if t.task_id == task_id), None) if task_id else None
-    if isinstance(task_input, dict) and task_input and target is not None and registry.is_worker_type(target.task_type):
+    if isinstance(task_input, dict) and task_input and target is not None and registry.get(target.task_type).retriable:
         inline = store.definition_of(row).inline_task_defs.get(target.def_name)
         enforce.check_task_input(inline or store.TaskDefs()(target.def_name), task_input)
 

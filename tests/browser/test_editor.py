@@ -136,13 +136,16 @@ def test_run_and_watch_it_complete(editor_stack: Stack) -> None:
 
 
 def test_the_inspector_shows_input_schema_fields_and_completion_offers_schema_fields(editor_stack: Stack) -> None:
+    # `order` and `tax` refer to registered schemas (`baton:schema/...`): the inspector follows them.
+    line = {"type": "object", "required": ["total"], "properties": {
+        "total": {"$ref": "baton:schema/money/1"}, "currency": {"enum": ["EUR", "USD"]}}}
     order = {"type": "object", "required": ["order", "region"], "properties": {
-        "order": {"type": "object", "required": ["total"], "properties": {
-            "total": {"type": "number"}, "currency": {"enum": ["EUR", "USD"]}}},
-        "region": {"type": "string"}, XSS: {"type": "string"}}}
-    tax = {"type": "object", "required": ["tax"], "properties": {"tax": {"type": "number"}}}
+        "order": {"$ref": "baton:schema/order_line/1"}, "region": {"type": "string"}, XSS: {"type": "string"}}}
+    tax = {"type": "object", "required": ["tax"], "properties": {"tax": {"$ref": "baton:schema/money"}}}
     with editor_stack.client() as api:
-        api.post("/schema", json=[{"name": "order", "version": 1, "type": "JSON", "data": order},
+        api.post("/schema", json=[{"name": "money", "version": 1, "type": "JSON", "data": {"type": "number"}},
+                                  {"name": "order_line", "version": 1, "type": "JSON", "data": line},
+                                  {"name": "order", "version": 1, "type": "JSON", "data": order},
                                   {"name": "tax", "version": 1, "type": "JSON", "data": tax},
                                   {"name": "wf_in", "version": 1, "type": "JSON", "data": {
                                       "type": "object", "properties": {"customer": {"type": "string"}}}}]

@@ -124,3 +124,31 @@ def test_a_worker_output_that_breaks_the_output_schema_is_refused(clients: Any, 
     bad.output_data = {"tax": 16}
     tasks.update_task(bad)
     assert clients.get_workflow_client().get_workflow(wf_id, include_tasks=False).status == "COMPLETED"
+
+
+def test_schema_client_cannot_delete_a_schema_in_use_until_nothing_uses_it(clients: Any) -> None:
+    from conductor.client.http.models.schema_def import SchemaDef, SchemaType
+    from conductor.client.http.models.task_def import TaskDef
+    from conductor.client.http.rest import ApiException
+
+    suffix = uuid.uuid4().hex[:6]
+    address, order, task = f"sdk_addr_{suffix}", f"sdk_ord_{suffix}", f"sdk_ship_{suffix}"
+    schemas, metadata = clients.get_schema_client(), clients.get_metadata_client()
+    with pytest.raises(ApiException) as unknown:
+        schemas.register_schema(SchemaDef(name=order, version=1, type=SchemaType.JSON,
+                                          data={"properties": {"ship": {"$ref": f"baton:schema/{address}/1"}}}))
+    assert unknown.value.status == 400 and "$.data.properties.ship.$ref" in unknown.value.body
+    schemas.register_schema(SchemaDef(name=address, version=1, type=SchemaType.JSON, data={"required": ["zip"]}))
+    schemas.register_schema(SchemaDef(name=order, version=1, type=SchemaType.JSON,
+                                      data={"properties": {"ship": {"$ref": f"baton:schema/{address}/1"}}}))
+    metadata.register_task_def(TaskDef(name=task, input_schema=SchemaDef(name=order, version=1), enforce_schema=True))
+    with pytest.raises(ApiException) as in_use:
+        schemas.delete_schema(order, 1)
+    assert in_use.value.status == 409 and f"task definition '{task}'" in json.loads(in_use.value.body)["message"]
+    with pytest.raises(ApiException) as referenced:
+        schemas.delete_schema_by_name(address)
+    assert referenced.value.status == 409 and f"schema '{order}' version 1 ($ref)" in referenced.value.body
+    metadata.unregister_task_def(task)
+    schemas.delete_schema(order, 1)
+    schemas.delete_schema_by_name(address)
+    assert not [s for s in schemas.get_all_schemas() if s.name in (order, address)]

@@ -4,6 +4,7 @@ A case is a Conductor workflow definition, its input, task definitions and a lis
 expected end state (and optionally the state after a step) pins the decider's behaviour:
 
     {"description": "...", "definition": {WorkflowDef}, "input": {...}, "taskDefs": [{TaskDef}],
+     "schemas": [{"name": "order", "version": 1, "data": {JSON Schema}}],
      "steps": [{"action": "complete", "ref": "t1", "output": {...}},
                {"action": "fail", "ref": "t1", "reason": "...", "terminal": false, "output": {...}},
                {"action": "report", "ref": "t1", "status": "IN_PROGRESS", "callbackAfterSeconds": 5},
@@ -25,6 +26,9 @@ from typing import Any
 
 import pytest
 
+from orchestrator.engine.schemas import SchemaRef
+from orchestrator.schemas.validation import CachedSchemas
+
 from .harness import Execution
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
@@ -42,13 +46,25 @@ def test_golden_case(path: Path) -> None:
     case = json.loads(path.read_text())
     assert {"description", "definition", "steps", "expect"} <= set(case), f"{path.name}: missing keys"
     defs = {d["name"]: d for d in case.get("taskDefs") or []}
-    ex = Execution(case["definition"], case.get("input") or {}, defs)
+    ex = Execution(case["definition"], case.get("input") or {}, defs, schemas=registered(case.get("schemas") or []))
     for number, step in enumerate(case["steps"], 1):
         where = f"{path.name} step {number} {step}"
         run_step(ex, step, where)
         if "expect" in step:
             check(ex, step["expect"], where)
     check(ex, case["expect"], f"{path.name} final state")
+
+
+def registered(docs: list[dict[str, Any]]) -> CachedSchemas:
+    """The case's schemas as the engine's registry, each also its name's latest version."""
+    by_ref: dict[SchemaRef, Any] = {}
+    for doc in sorted(docs, key=lambda d: d.get("version", 1)):
+        by_ref[SchemaRef(doc["name"], doc.get("version", 1))] = by_ref[SchemaRef(doc["name"])] = doc["data"]
+
+    def load(ref: SchemaRef) -> tuple[Any, Any] | None:
+        return (1, by_ref[ref]) if ref in by_ref else None
+
+    return CachedSchemas(load)
 
 
 def run_step(ex: Execution, step: dict[str, Any], where: str) -> None:

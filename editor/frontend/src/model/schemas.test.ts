@@ -44,6 +44,22 @@ describe("schema fields", () => {
     expect(schemaFields("not a schema")).toEqual([]);
   });
 
+  it("follows refs to registered schemas (baton:schema/...) as the server does, cycles included", () => {
+    const address = { $defs: { zip: { type: "string", pattern: "^[0-9]{5}$" } }, required: ["zip"],
+      properties: { zip: { $ref: "#/$defs/zip" }, city: { type: "string" } } };
+    const tree = { properties: { v: { type: "integer" }, kid: { $ref: "baton:schema/tree/1" } } };
+    const registered = [{ name: "address", version: 1, data: address }, { name: "tree", version: 1, data: tree }];
+    const order = { properties: { ship: { $ref: "baton:schema/address/1" }, zip: { $ref: "baton:schema/address#/$defs/zip" },
+      lines: { type: "array", items: { $ref: "baton:schema/address" } }, gone: { $ref: "baton:schema/nope/1" } } };
+    expect(schemaFields(order, 4, registered).map((f) => [f.path, f.type, f.required])).toEqual([
+      ["ship", "object", false], ["ship.zip", "string", true], ["ship.city", "string", false],
+      ["zip", "string", false], ["lines", "array of object", false],
+    ]);
+    expect(schemaFields(order).map((f) => f.path)).toEqual(["lines"]); // without the registry nothing resolves
+    const paths = schemaFields(tree, 10, registered).map((f) => f.path);
+    expect(paths).toEqual(["v", "kid", "kid.v"]);
+  });
+
   it("finds a schema by name and version, or the latest", () => {
     const all = [{ name: "o", version: 1 }, { name: "o", version: 3 }, { name: "p", version: 2 }];
     expect(findSchema(all, { name: "o", version: 1 })?.version).toBe(1);

@@ -2,7 +2,8 @@
  * Registered JSON Schemas (GET /api/schema) as the editor uses them: a task's input fields for the
  * inspector, and the fields of upstream output schemas and of the workflow's input schema for
  * `${...}` completion. Schemas are data from the server: nothing here evaluates them beyond reading
- * `properties`, `required`, `type`, `enum`, `format`, `items` and local `$ref`s.
+ * `properties`, `required`, `type`, `enum`, `format`, `items`, local `$ref`s and `$ref`s to other
+ * registered schemas (`baton:schema/<name>[/<version>]`).
  */
 import type { Task, WorkflowDef } from "./types";
 
@@ -39,50 +40,72 @@ export function findSchema(schemas: SchemaDef[], ref: unknown): SchemaDef | unde
   return same.reduce<SchemaDef | undefined>((best, s) => (!best || s.version > best.version ? s : best), undefined);
 }
 
-function resolve(root: Json, node: unknown, seen: Set<string>): Json | undefined {
-  let cur = node;
-  while (isObj(cur) && typeof cur.$ref === "string") {
-    const ref = cur.$ref;
-    if (!ref.startsWith("#/") || seen.has(ref)) return undefined; // remote or cyclic: not followed
-    seen.add(ref);
-    let target: unknown = root;
-    for (const part of ref.slice(2).split("/")) target = isObj(target) ? target[part.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined;
-    cur = target;
-  }
-  return isObj(cur) ? cur : undefined;
+const BATON_REF = /^baton:schema\/([A-Za-z0-9_.:-]+)(?:\/([1-9][0-9]*))?(?:#(.*))?$/;
+
+/** A node reached through `$ref`s, with the schema document its own local refs point into. */
+interface Resolved { node: Json; root: Json }
+
+function pointer(root: unknown, path: string): unknown {
+  let target = root;
+  for (const part of path.split("/").slice(1)) target = isObj(target) ? target[part.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined;
+  return target;
 }
 
-function typeOf(root: Json, node: Json): string {
+/** Follows local refs (`#/...`) and refs to registered schemas (`baton:schema/<name>[/<version>][#/...]`,
+ * as the server resolves them); remote or cyclic ones are not followed. */
+function resolve(root: Json, node: unknown, seen: Set<unknown>, schemas: SchemaDef[]): Resolved | undefined {
+  let cur = node;
+  let doc: unknown = root;
+  while (isObj(cur) && typeof cur.$ref === "string") {
+    const ref = cur.$ref;
+    const registered = BATON_REF.exec(ref);
+    if (registered) {
+      const found = findSchema(schemas, { name: registered[1], ...(registered[2] ? { version: Number(registered[2]) } : {}) });
+      doc = found?.data;
+      cur = registered[3] ? pointer(doc, registered[3]) : doc;
+    } else if (ref.startsWith("#/")) {
+      cur = pointer(doc, ref.slice(1));
+    } else return undefined;
+    // the same target twice along one path is a cycle (a tree of itself, two schemas naming each other)
+    if (cur === undefined || seen.has(cur)) return undefined;
+    seen.add(cur);
+  }
+  return isObj(cur) && isObj(doc) ? { node: cur, root: doc } : undefined;
+}
+
+function typeOf(root: Json, node: Json, schemas: SchemaDef[]): string {
   if (Array.isArray(node.enum)) return "one of: " + node.enum.map((v) => JSON.stringify(v)).join(", ");
   if ("const" in node) return "= " + JSON.stringify(node.const);
   const t = Array.isArray(node.type) ? node.type.join(" | ") : typeof node.type === "string" ? node.type : node.properties ? "object" : "any";
   if (t === "array") {
-    const items = resolve(root, node.items, new Set());
-    return items ? `array of ${typeOf(root, items)}` : "array";
+    const items = resolve(root, node.items, new Set(), schemas);
+    return items ? `array of ${typeOf(items.root, items.node, schemas)}` : "array";
   }
   return typeof node.format === "string" ? `${t} (${node.format})` : t;
 }
 
-/** The properties of a schema, depth first, nested objects to `maxDepth` levels. */
-export function schemaFields(data: unknown, maxDepth = 4): SchemaField[] {
+/** The properties of a schema, depth first, nested objects to `maxDepth` levels; `schemas` are
+ * the registered ones its `baton:schema/...` refs may name. */
+export function schemaFields(data: unknown, maxDepth = 4, schemas: SchemaDef[] = []): SchemaField[] {
   if (!isObj(data)) return [];
   const out: SchemaField[] = [];
-  const walk = (node: Json, prefix: string, depth: number, seen: Set<string>) => {
+  const walk = (at: Resolved, prefix: string, depth: number, seen: Set<unknown>) => {
+    const { node, root } = at;
     const props = isObj(node.properties) ? node.properties : {};
     const required = new Set(Array.isArray(node.required) ? node.required.filter((r): r is string => typeof r === "string") : []);
     for (const [key, raw] of Object.entries(props)) {
-      const branch = new Set(seen);
-      const prop = resolve(data, raw, branch);
+      const branch = new Set<unknown>(seen);
+      const prop = resolve(root, raw, branch, schemas);
       if (!prop) continue;
       const path = prefix ? `${prefix}.${key}` : key;
       // a description beside a $ref describes this use of the referenced schema
-      const description = isObj(raw) && typeof raw.description === "string" ? raw.description : prop.description;
-      out.push({ path, type: typeOf(data, prop), required: required.has(key), depth,
+      const description = isObj(raw) && typeof raw.description === "string" ? raw.description : prop.node.description;
+      out.push({ path, type: typeOf(prop.root, prop.node, schemas), required: required.has(key), depth,
         ...(typeof description === "string" ? { description } : {}) });
-      if (depth + 1 < maxDepth && isObj(prop.properties)) walk(prop, path, depth + 1, branch);
+      if (depth + 1 < maxDepth && isObj(prop.node.properties)) walk(prop, path, depth + 1, branch);
     }
   };
-  const root = resolve(data, data, new Set());
+  const root = resolve(data, data, new Set(), schemas);
   if (root) walk(root, "", 0, new Set());
   return out;
 }
@@ -108,8 +131,8 @@ export function schemaKeys(def: WorkflowDef, tasks: Task[], taskDefs: { name: st
     const name = t.name ?? "";
     if (name in outputs) continue;
     const found = findSchema(schemas, settingsFor(t, taskDefs).outputSchema);
-    if (found) outputs[name] = schemaFields(found.data);
+    if (found) outputs[name] = schemaFields(found.data, 4, schemas);
   }
   const wf = findSchema(schemas, def.inputSchema);
-  return { outputs, workflowInput: wf ? schemaFields(wf.data) : [] };
+  return { outputs, workflowInput: wf ? schemaFields(wf.data, 4, schemas) : [] };
 }

@@ -24,7 +24,7 @@ export function InputSchema({ settings, schemas, inputs, onAddMissing }: {
     </div>
   );
   if (!found) return <div data-testid="input-schema">{title}<p className="muted small">This schema is not registered (POST /api/schema).</p></div>;
-  const fields: SchemaField[] = schemaFields(found.data);
+  const fields: SchemaField[] = schemaFields(found.data, 4, schemas);
   const missing = fields.filter((f) => f.depth === 0 && f.required && !(f.path in inputs)).map((f) => f.path);
   return (
     <div data-testid="input-schema">

@@ -1,0 +1,53 @@
+"""Issue 9's "Done when" in the browser: a newcomer defines an approval step in the editor's HUMAN
+inspector (an assignee group and a form from a registered schema), saves and runs it; a colleague in
+that group approves it in the inbox with the form; the run completes with what they entered."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import result, run_scenario
+from tests.live import Stack
+
+pytestmark = pytest.mark.browser
+
+COLLEAGUE, COLLEAGUE_PASSWORD = "colleague-fin", "colleague-pass-5678"
+EXPENSE = {"type": "object", "required": ["amount", "purpose"], "properties": {
+    "amount": {"type": "integer", "minimum": 1, "maximum": 5000},
+    "purpose": {"type": "string", "maxLength": 80}}}
+
+
+def test_a_newcomer_defines_an_approval_in_the_editor_and_a_colleague_approves_it(editor_stack: Stack) -> None:
+    with editor_stack.client() as api:
+        api.post("/schema", json={"name": "expense", "version": 1, "type": "JSON", "data": EXPENSE}).raise_for_status()
+    # The colleague is a real second user in "finance". Staff only because the one sign-in page
+    # today is the admin's; staff does not make them a candidate (claiming checks the groups).
+    editor_stack.manage("shell", "-c", (
+        "from django.contrib.auth import get_user_model\n"
+        "from django.contrib.auth.models import Group\n"
+        f"u = get_user_model().objects.create_user({COLLEAGUE!r}, 'fin@example.com', {COLLEAGUE_PASSWORD!r}, is_staff=True)\n"
+        "u.groups.add(Group.objects.get_or_create(name='finance')[0])\n"
+    ))
+    data = result(run_scenario(editor_stack, "human_editor.mjs", env={
+        "WF_NAME": "browser_approval", "COLLEAGUE": COLLEAGUE, "COLLEAGUE_PASSWORD": COLLEAGUE_PASSWORD}))
+
+    # what the inspector wrote: exactly the keys set, nothing empty
+    [human] = data["stored"]["tasks"]
+    assert human["type"] == "HUMAN" and human["taskReferenceName"] == "approve"
+    assert human["inputParameters"] == {"groups": ["finance"], "form": {"name": "expense", "version": 1}, "fourEyes": True}
+    assert data["jsonError"].startswith("Not valid JSON")
+    assert data["priorityError"] == "Priority is a whole number from 0 to 10."
+    assert data["fieldsHint"] == "Fields: amount, purpose"
+
+    assert "not among this task's assignees or groups" in data["newcomerClaim"]
+    assert data["claimed"].startswith(f"Claimed by {COLLEAGUE}")
+    assert "Approved" in data["message"]
+    entered = {"amount": 420, "purpose": "Conference in Oslo", "decidedBy": COLLEAGUE}
+    assert data["output"] == entered  # shown on the newcomer's run panel
+
+    with editor_stack.client() as api:
+        run = api.get(f"/workflow/{data['workflowId']}", params={"includeTasks": "true"}).json()
+    assert run["status"] == "COMPLETED"
+    [task] = run["tasks"]
+    assert task["taskId"] == data["taskId"] and task["status"] == "COMPLETED"
+    assert task["outputData"] == entered

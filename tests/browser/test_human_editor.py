@@ -51,3 +51,31 @@ def test_a_newcomer_defines_an_approval_in_the_editor_and_a_colleague_approves_i
     [task] = run["tasks"]
     assert task["taskId"] == data["taskId"] and task["status"] == "COMPLETED"
     assert task["outputData"] == entered
+
+
+def test_the_human_inspector_shows_every_agreed_key_and_writes_or_removes_exactly_the_edited_ones(
+        editor_stack: Stack) -> None:
+    review = {"name": "review", "taskReferenceName": "review", "type": "HUMAN", "inputParameters": {
+        "assignees": ["ann", "bob"], "groups": ["finance"], "form": {"name": "expense_keys", "version": 1},
+        "dueIn": "PT4H", "priority": 8, "fourEyes": True, "approvals": {"required": 2},
+        "escalation": [{"after": "PT30M", "groups": ["leads"]}, {"after": 3600, "assignees": ["cfo"]}],
+        "onEscalationExhausted": {"action": "COMPLETE", "output": {"approved": False}},
+        "contextParameters": {"Amount": "${workflow.input.amount}"}, "note": "kept"}}
+    with editor_stack.client() as api:
+        api.post("/schema", json={"name": "expense_keys", "version": 1, "type": "JSON", "data": EXPENSE}).raise_for_status()
+        api.post("/metadata/workflow", json={"name": "browser_human_keys", "version": 1, "schemaVersion": 2, "tasks": [
+            {"name": "score", "taskReferenceName": "score_ref", "type": "SIMPLE"}, review]}).raise_for_status()
+    data = result(run_scenario(editor_stack, "human_inspector.mjs", env={"WF_NAME": "browser_human_keys"}))
+
+    assert data["shown"] == {"assignees": "ann, bob", "groups": "finance", "dueIn": "PT4H", "priority": "8",
+                             "required": "2", "form": "Registered schema", "schema": "expense_keys", "steps": 2,
+                             "step2": ["3600", "cfo"], "exhausted": "COMPLETE", "context": "${workflow.input.amount}"}
+    assert data["generic"] == ["Value of note"]  # the generic list shows only the non-HUMAN key
+    assert "${score_ref.output}" in data["offered"]
+    [_, stored] = data["stored"]["tasks"]
+    assert stored["inputParameters"] == {
+        "groups": ["finance", "risk"], "form": {"name": "expense_keys", "version": 1},
+        "dueAt": "${workflow.input.deadline}", "fourEyes": True, "approvals": {"required": 3},
+        "escalation": [{"after": 3600, "assignees": ["cfo"]}, {"after": "PT30M", "groups": ["cfo-office"]}],
+        "onEscalationExhausted": {"action": "FAIL"},
+        "contextParameters": {"Amount": "${workflow.input.amount}", "Risk": "${score_ref.output}"}, "note": "kept"}

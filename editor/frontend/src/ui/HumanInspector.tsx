@@ -131,14 +131,16 @@ export function HumanInspector({ inputs, onChange, candidates, schemas }: {
               <DraftInput value={step.after} format={plainText} parse={parseDuration} onChange={(v) => put("after", v)}
                 ariaLabel={`Step ${i + 1} after`} placeholder="PT30M" />
             </Field>
-            <Field label="Assignees">
-              <DraftInput value={step.assignees} format={namesText} parse={asNames} onChange={(v) => put("assignees", v)}
-                candidates={candidates} ariaLabel={`Step ${i + 1} assignees`} />
-            </Field>
-            <Field label="Groups">
-              <DraftInput value={step.groups} format={namesText} parse={asNames} onChange={(v) => put("groups", v)}
-                candidates={candidates} ariaLabel={`Step ${i + 1} groups`} />
-            </Field>
+            <div className="row2">
+              <Field label="Assignees">
+                <DraftInput value={step.assignees} format={namesText} parse={asNames} onChange={(v) => put("assignees", v)}
+                  candidates={candidates} ariaLabel={`Step ${i + 1} assignees`} />
+              </Field>
+              <Field label="Groups">
+                <DraftInput value={step.groups} format={namesText} parse={asNames} onChange={(v) => put("groups", v)}
+                  candidates={candidates} ariaLabel={`Step ${i + 1} groups`} />
+              </Field>
+            </div>
             <button className="btn small ghost" aria-label={`Remove escalation step ${i + 1}`}
               onClick={(e) => (e.preventDefault(), onChange(withEscalation(inputs, withStep(steps, i, undefined)), "escalation"))}>
               Remove step
@@ -153,7 +155,7 @@ export function HumanInspector({ inputs, onChange, candidates, schemas }: {
         <>
           <Field label="When the last step runs out">
             <Select value={typeof exhausted.action === "string" ? exhausted.action : "STAY"} options={["STAY", ...EXHAUSTED_ACTIONS]}
-              onChange={(v) => set("onEscalationExhausted", v === "STAY" ? undefined : withKey(exhausted, "action", v))}
+              onChange={(v) => set("onEscalationExhausted", v === "STAY" ? undefined : v === "FAIL" ? { action: v } : withKey(exhausted, "action", v))}
               ariaLabel="When escalation is exhausted" />
           </Field>
           {exhausted.action === "COMPLETE" && (

@@ -1,6 +1,9 @@
-// The HUMAN inspector rendered (React's server renderer: vitest runs in node, without a DOM) from
-// existing definitions: every agreed key shows in its field, nothing is lost or invented.
-import { createElement } from "react";
+// The HUMAN inspector. Vitest runs in node without a DOM, so: (1) React's server renderer shows what
+// an existing definition displays (every agreed key in its field); (2) the element tree the component
+// returns is searched for a field by its accessible label and that field's own handlers are called
+// with what a user would type, checking which keys the component writes or removes. (Real typing
+// and clicking is tests/browser/human_inspector.mjs.)
+import { createElement, isValidElement, type ReactElement, type ReactNode } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { HumanInspector } from "./HumanInspector";
@@ -83,5 +86,119 @@ describe("HUMAN inspector", () => {
     expect(valueOf(html, "Inline form schema")).toContain("&quot;type&quot;: &quot;object&quot;");
     expect(html).not.toContain("<b>x</b>");
     expect(html).toContain("&lt;b&gt;x&lt;/b&gt;");
+  });
+});
+
+// ---- writes: the component's own handlers, found by label ----------------------------------
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type El = ReactElement<Record<string, any>>;
+
+/** All elements of the tree; the hook-free section components (FormSection) are expanded by calling them. */
+function elements(node: ReactNode, out: El[] = []): El[] {
+  if (Array.isArray(node)) node.forEach((n) => elements(n, out));
+  else if (isValidElement(node)) {
+    const el = node as El;
+    out.push(el);
+    if (typeof el.type === "function" && el.type.name === "FormSection") elements((el.type as (p: unknown) => ReactNode)(el.props), out);
+    elements(el.props.children, out);
+  }
+  return out;
+}
+
+function inspector(inputs: Record<string, unknown>) {
+  const writes: { next: Record<string, unknown>; field: string }[] = [];
+  const tree = elements(HumanInspector({ inputs, onChange: (next, field) => writes.push({ next, field }), candidates: [], schemas: SCHEMAS }));
+  const byLabel = (label: string) => {
+    const el = tree.find((e) => e.props.ariaLabel === label || (typeof e.props.label === "string" && e.props.label.startsWith(label) && "checked" in e.props));
+    if (!el) throw new Error("no field " + label);
+    return el;
+  };
+  const last = () => writes[writes.length - 1]?.next;
+  return {
+    writes,
+    last,
+    /** Type `text` into a parsed field: its error, or what was written. */
+    type(label: string, text: string): string | Record<string, unknown> | undefined {
+      const el = byLabel(label);
+      const parsed = el.props.parse(text);
+      if ("error" in parsed) return parsed.error;
+      el.props.onChange(parsed.value);
+      return last();
+    },
+    pick(label: string, value: string | boolean) {
+      byLabel(label).props.onChange(value);
+      return last();
+    },
+    kv(addLabel: string) {
+      const el = tree.find((e) => e.props.addLabel === addLabel);
+      if (!el) throw new Error("no rows " + addLabel);
+      return el.props as { onChange: (v: Record<string, unknown>) => void };
+    },
+    press(text: string) {
+      const button = tree.find((e) => e.type === "button" && [e.props.children].flat().join("").includes(text) || e.props["aria-label"] === text);
+      if (!button) throw new Error("no button " + text);
+      button.props.onClick({ preventDefault: () => undefined });
+      return last();
+    },
+  };
+}
+
+describe("HUMAN inspector writes", () => {
+  it("each field writes its agreed key, and an emptied field removes it", () => {
+    const base = { groups: ["finance"], priority: 8, dueIn: "PT4H", approvals: { required: 2 }, fourEyes: true, note: "kept" };
+    expect(inspector(base).type("Groups", "finance, risk")).toEqual({ ...base, groups: ["finance", "risk"] });
+    expect(inspector(base).type("Assignees", "${workflow.input.approver}")).toEqual({ ...base, assignees: "${workflow.input.approver}" });
+    expect(inspector(base).type("Priority", "")).not.toHaveProperty("priority");
+    expect(inspector(base).type("Approvals required", "")).not.toHaveProperty("approvals");
+    expect(inspector(base).type("Rejections to fail", "2")).toEqual({ ...base, approvals: { required: 2, rejectionsToFail: 2 } });
+    const due = inspector(base).type("Due at", "${workflow.input.deadline}") as Record<string, unknown>;
+    expect(due.dueAt).toBe("${workflow.input.deadline}");
+    expect(due).not.toHaveProperty("dueIn");
+    expect(inspector(base).type("Due in", "3600")).toEqual({ ...base, dueIn: 3600 });
+    expect(inspector(base).pick("Four eyes", false)).not.toHaveProperty("fourEyes");
+    expect(inspector(base).pick("A rejection needs a reason", false)).toEqual({ ...base, reasonRequiredOnReject: false });
+    expect(inspector({ ...base, reasonRequiredOnReject: false }).pick("A rejection needs a reason", true)).toEqual(base);
+  });
+
+  it("a value that does not parse shows its error and writes nothing", () => {
+    const h = inspector({ priority: 8 });
+    expect(h.type("Priority", "11")).toBe("Priority is a whole number from 0 to 10.");
+    expect(h.type("Due in", "soon")).toMatch(/^Not a duration/);
+    expect(h.type("Approvals required", "0")).toMatch(/whole number from 1/);
+    expect(h.writes).toEqual([]);
+  });
+
+  it("escalation steps: added with a default wait, edited, removed; the last removal drops onEscalationExhausted", () => {
+    const start = { groups: ["l1"] };
+    const one = inspector(start).press("+ Add escalation step") as Record<string, unknown>;
+    expect(one).toEqual({ groups: ["l1"], escalation: [{ after: "PT30M" }] });
+    const edited = inspector(one).type("Step 1 groups", "l2, l3") as Record<string, unknown>;
+    expect(edited.escalation).toEqual([{ after: "PT30M", groups: ["l2", "l3"] }]);
+    expect(inspector(edited).type("Step 1 after", "")).toEqual({ groups: ["l1"], escalation: [{ groups: ["l2", "l3"] }] });
+    const failing = inspector(edited).pick("When escalation is exhausted", "FAIL") as Record<string, unknown>;
+    expect(failing.onEscalationExhausted).toEqual({ action: "FAIL" });
+    expect(inspector(failing).press("Remove escalation step 1")).toEqual({ groups: ["l1"] });
+  });
+
+  it("the form: registered schema with its latest version, inline schema, none", () => {
+    const reg = inspector({}).pick("Form source", "Registered schema") as Record<string, unknown>;
+    expect(reg).toEqual({ form: { name: "expense", version: 2 } });
+    expect(inspector(reg).pick("Form schema version", undefined as never)).toEqual({ form: { name: "expense" } });
+    const ordered = inspector(reg).type("Field order", "purpose, amount") as Record<string, unknown>;
+    expect(ordered).toEqual({ form: { name: "expense", version: 2, order: ["purpose", "amount"] } });
+    expect(inspector(ordered).pick("Form source", "Inline JSON Schema")).toEqual({ form: { schema: { type: "object", properties: {} }, order: ["purpose", "amount"] } });
+    expect(inspector(ordered).pick("Form source", "No form")).toEqual({});
+  });
+
+  it("context parameters: label → expression, the last one removed removes the key", () => {
+    const ctx = { groups: ["g"], contextParameters: { Amount: "${workflow.input.amount}" } };
+    // the rows are the shared KVEditor (its own rows have their tests); here: what its changes write
+    const rows = (h: ReturnType<typeof inspector>) => h.kv("Add context value");
+    const h = inspector(ctx);
+    rows(h).onChange({ Amount: "${workflow.input.amount}", Risk: "${score_ref.output.risk}" });
+    expect(h.last()).toEqual({ groups: ["g"], contextParameters: { Amount: "${workflow.input.amount}", Risk: "${score_ref.output.risk}" } });
+    rows(h).onChange({});
+    expect(h.last()).toEqual({ groups: ["g"] });
   });
 });

@@ -66,6 +66,8 @@ await scenario("human-editor", async ({ page }) => {
   await insp.locator("select[aria-label='Form source']").selectOption({ label: "Inline JSON Schema" });
   await insp.locator("textarea[aria-label='Inline form schema']").fill('{"type": "object",');
   const jsonError = await insp.locator("[data-testid=form-schema-error]").innerText();
+  await insp.locator("[data-testid=form-schema-error]").scrollIntoViewIfNeeded();
+  await themed(page, "approval-0-json-error");
   await insp.locator("select[aria-label='Form source']").selectOption({ label: "Registered schema" });
   await insp.locator("select[aria-label='Form schema']").selectOption("expense");
   const fieldsHint = await insp.locator("text=Fields:").innerText();

@@ -31,13 +31,14 @@ async function colleagueApproves(taskId) {
     await Promise.all([page.waitForURL(`**/inbox/${taskId}/`), link.first().click()]);
     await Promise.all([page.waitForSelector("#ht-form"), page.click("#ht-claim-btn")]);
     const claimed = await page.locator("#ht-claim").innerText();
+    const formText = await page.locator("#ht-form").innerText();
     await page.fill("input[name=amount]", "420");
     await page.fill("input[name=purpose]", "Conference in Oslo");
     await shot(page, "approval-4-colleague-form");
     await Promise.all([page.waitForURL("**/inbox/"), page.click("#ht-approve")]);
     const message = await page.locator(".messages").innerText();
     check(b.errors.length === 0, "no page errors in the colleague's browser: " + b.errors.join("; "));
-    return { claimed, message };
+    return { claimed, formText, message };
   } finally {
     await b.close();
   }
@@ -71,6 +72,7 @@ await scenario("human-editor", async ({ page }) => {
   await insp.locator("select[aria-label='Form source']").selectOption({ label: "Registered schema" });
   await insp.locator("select[aria-label='Form schema']").selectOption("expense");
   const fieldsHint = await insp.locator("text=Fields:").innerText();
+  await insp.locator("input[aria-label='Label for purpose']").fill("What for?");
   // a priority out of range is refused beside the field (and not written)
   await insp.locator("input[aria-label='Priority']").fill("11");
   const priorityError = await insp.locator("[role=alert]").first().innerText();

@@ -34,13 +34,15 @@ def test_a_newcomer_defines_an_approval_in_the_editor_and_a_colleague_approves_i
     # what the inspector wrote: exactly the keys set, nothing empty
     [human] = data["stored"]["tasks"]
     assert human["type"] == "HUMAN" and human["taskReferenceName"] == "approve"
-    assert human["inputParameters"] == {"groups": ["finance"], "form": {"name": "expense", "version": 1}, "fourEyes": True}
+    assert human["inputParameters"] == {"groups": ["finance"], "fourEyes": True,
+                                        "form": {"name": "expense", "version": 1, "labels": {"purpose": "What for?"}}}
     assert data["jsonError"].startswith("Not valid JSON")
     assert data["priorityError"] == "Priority is a whole number from 0 to 10."
     assert data["fieldsHint"] == "Fields: amount, purpose"
 
     assert "not among this task's assignees or groups" in data["newcomerClaim"]
     assert data["claimed"].startswith(f"Claimed by {COLLEAGUE}")
+    assert "What for?" in data["formText"]  # the label set in the inspector, on the colleague's form
     assert "Approved" in data["message"]
     entered = {"amount": 420, "purpose": "Conference in Oslo", "decidedBy": COLLEAGUE}
     assert data["output"] == entered  # shown on the newcomer's run panel

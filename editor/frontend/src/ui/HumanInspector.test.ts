@@ -30,7 +30,7 @@ function valueOf(html: string, label: string): string | undefined {
 const FULL = {
   assignees: ["ann", "bob"],
   groups: "${workflow.input.approvers}",
-  form: { name: "expense", version: 2, order: ["purpose", "amount"] },
+  form: { name: "expense", version: 2, order: ["purpose", "amount"], labels: { amount: "Amount (EUR)" } },
   dueIn: "PT4H",
   priority: 8,
   fourEyes: true,
@@ -51,6 +51,8 @@ describe("HUMAN inspector", () => {
     expect(valueOf(html, "Form schema version")).toBe("2");
     expect(valueOf(html, "Field order")).toBe("purpose, amount");
     expect(html).toContain("Fields: amount, purpose"); // of version 2, the one chosen
+    expect(valueOf(html, "Label for amount")).toBe("Amount (EUR)");
+    expect(valueOf(html, "Label for purpose")).toBe("");
     expect(valueOf(html, "Due in")).toBe("PT4H");
     expect(valueOf(html, "Due at")).toBe("");
     expect(valueOf(html, "Priority")).toBe("8");
@@ -130,6 +132,13 @@ function inspector(inputs: Record<string, unknown>) {
       byLabel(label).props.onChange(value);
       return last();
     },
+    /** A plain input (no parsing): its change handler with `text`. */
+    input(label: string, text: string) {
+      const el = tree.find((e) => e.type === "input" && e.props["aria-label"] === label);
+      if (!el) throw new Error("no input " + label);
+      el.props.onChange({ target: { value: text } });
+      return last();
+    },
     kv(addLabel: string) {
       const el = tree.find((e) => e.props.addLabel === addLabel);
       if (!el) throw new Error("no rows " + addLabel);
@@ -189,6 +198,11 @@ describe("HUMAN inspector writes", () => {
     expect(ordered).toEqual({ form: { name: "expense", version: 2, order: ["purpose", "amount"] } });
     expect(inspector(ordered).pick("Form source", "Inline JSON Schema")).toEqual({ form: { schema: { type: "object", properties: {} }, order: ["purpose", "amount"] } });
     expect(inspector(ordered).pick("Form source", "No form")).toEqual({});
+    // labels per schema field: typed, and emptied again (the last one removes `labels`)
+    const label = (h: ReturnType<typeof inspector>, field: string, text: string) => h.input(`Label for ${field}`, text);
+    const labelled = label(inspector(reg), "purpose", "What for?");
+    expect(labelled).toEqual({ form: { name: "expense", version: 2, labels: { purpose: "What for?" } } });
+    expect(label(inspector(labelled as Record<string, unknown>), "purpose", "")).toEqual(reg);
   });
 
   it("context parameters: label → expression, the last one removed removes the key", () => {

@@ -184,6 +184,7 @@ function FormSection({ form, schemas, onChange }: { form: unknown; schemas: Sche
   const latest = (name: string) => Math.max(...schemas.filter((s) => s.name === name).map((s) => s.version));
   const chosen = typeof f.name === "string" ? schemas.filter((s) => s.name === f.name) : [];
   const shown = typeof f.version === "number" ? chosen.find((s) => s.version === f.version) : chosen.sort((a, b) => b.version - a.version)[0];
+  const labels = obj(f.labels) as Record<string, string>;
   const fields = schemaFields(mode === "inline" ? f.schema : shown?.data).filter((x) => x.depth === 0).map((x) => x.path);
   return (
     <>
@@ -217,6 +218,19 @@ function FormSection({ form, schemas, onChange }: { form: unknown; schemas: Sche
           <DraftInput value={f.order} format={namesText} parse={(t) => ({ value: t.split(",").map((s) => s.trim()).filter(Boolean) })}
             onChange={(v) => onChange(withFormKey(form, "order", v))} ariaLabel="Field order" />
         </Field>
+      )}
+      {(mode === "registered" || mode === "inline") && fields.length > 0 && (
+        <div className="field">
+          <span className="field-label">Field labels</span>
+          {fields.map((name) => (
+            <div className="label-row" key={name}>
+              <span className="mono small">{name}</span>
+              <input className="input" value={labels[name] ?? ""} placeholder={name} aria-label={`Label for ${name}`}
+                onChange={(e) => onChange(withFormKey(form, "labels", withKey(labels, name, e.target.value)))} />
+            </div>
+          ))}
+          <span className="field-hint">Shown on the task page instead of the field name; empty = the schema’s title or the name.</span>
+        </div>
       )}
     </>
   );

@@ -259,6 +259,8 @@ export function EditorPage({ route, theme, toggleTheme }: { route: Route; theme:
       if (mod && k === "y" && !typing) return e.preventDefault(), store.redo();
       if (mod && k === "f") return e.preventDefault(), searchRef.current?.focus();
       if (typing || dialog || palette) return;
+      // Enter on a focused button or link activates it (e.g. the inspector's "+ Add …" buttons), not the shortcut
+      if (k === "enter" && t.closest("button, a[href], summary")) return;
       if (store.get().run) return;
       const s = store.get();
       if (mod && k === "c") return void copy(false);

@@ -10,6 +10,8 @@ import type { TaskDef } from "../api";
 import { Check, ExprInput, Field, JsonField, KVEditor, KeyInput, NumberInput, Select } from "./fields";
 import { editorUrl } from "./router";
 import { InputSchema } from "./SchemaFields";
+import { HumanInspector } from "./HumanInspector";
+import { HUMAN_KEYS } from "../model/human";
 
 const without = (obj: Record<string, unknown>, key: string, value: unknown) => {
   const out = { ...obj };
@@ -275,6 +277,10 @@ function TaskForm({ def, path, task, taskDefs, schemas }: { def: WorkflowDef; pa
       );
       break;
     }
+    case "HUMAN":
+      hidden.push(...HUMAN_KEYS);
+      specific = <HumanInspector inputs={inputs} schemas={schemas} candidates={cands} onChange={(next, field) => commit({ ...task, inputParameters: next }, "human." + field)} />;
+      break;
     case "EVENT":
       specific = (
         <Field label="Sink" hint="conductor, conductor:queue, sqs:name, kafka:topic…"><input className="input mono" value={task.sink ?? ""} onChange={(e) => set("sink", e.target.value)} aria-label="Event sink" /></Field>

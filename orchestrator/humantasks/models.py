@@ -42,6 +42,27 @@ class HumanTask(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "created"], name="humantask_status_idx")]
+        permissions = [("reassign_humantask", "Can reassign a human task of one's groups to another eligible user")]
 
     def __str__(self) -> str:
         return f"{self.workflow_name}/{self.ref} ({self.status})"
+
+
+class HumanApproval(models.Model):
+    """One vote on an N-of-M task (`approvals` input): who approved or rejected, when, with which
+    data. One per user and task (the constraint is the four-eyes rule's last line of defence)."""
+
+    task = models.ForeignKey(HumanTask, on_delete=models.CASCADE, related_name="votes")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150)  # kept when the user is deleted
+    at = models.DateTimeField()
+    approve = models.BooleanField()
+    data = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "username"], name="humanapproval_one_vote")]
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {'approved' if self.approve else 'rejected'} {self.task_id}"

@@ -79,9 +79,11 @@ def output(earlier: Sequence[Vote], vote: Vote) -> dict[str, Any]:
 
 def progress(policy: Policy, votes: Sequence[Vote]) -> str:
     """The task page's line, e.g. "1 of 2 approvals"."""
-    approvals = sum(1 for v in votes if v.approve)
-    text = f"{approvals} of {policy.required} approval{'s' if policy.required != 1 else ''}"
+    def counted(n: int, of: int, noun: str) -> str:
+        return f"{n} of {of} {noun}{'s' if of != 1 else ''}"
+
+    text = counted(sum(1 for v in votes if v.approve), policy.required, "approval")
     rejections = sum(1 for v in votes if not v.approve)
     if rejections:
-        text += f", {rejections} of {policy.rejections_to_fail} rejection{'s' if policy.rejections_to_fail != 1 else ''}"
+        text += ", " + counted(rejections, policy.rejections_to_fail, "rejection")
     return text

@@ -194,6 +194,37 @@ def decide(task_id: str, user: Any, *, approve: bool, data: dict[str, Any] | Non
     return get(task_id)
 
 
+def settle(task_id: str, user: Any, *, approve: bool, data: dict[str, Any] | None = None,
+           reason: str = "") -> HumanTask:
+    """Staff complete (with `data`, checked against the form) or fail (with a reason, always
+    required here) an open or claimed task outright, from the admin: no claim, no candidate check;
+    the votes recorded so far stay in the output. Through HumanDecision like any decision."""
+    row = get(task_id)
+    username, data, reason = user.get_username(), data or {}, reason.strip()
+    if approve:
+        check_data(row, data)
+    elif not reason:
+        raise InvalidInput("reason: a reason is required to fail this task",
+                           validation_errors=[{"path": "reason", "message": "required"}])
+    output: dict[str, Any] = {**data, "decidedBy": username, "settledBy": "admin"}
+    votes = voting.votes_of(row)
+    if votes:
+        output["approvals"] = [{"by": v.by, "at": v.at, "data": dict(v.data)} for v in votes if v.approve]
+    result = (TaskResult(status=TaskStatus.COMPLETED, output=output) if approve
+              else TaskResult(status=TaskStatus.FAILED, output=output, reason=reason))
+
+    def record(task: TaskState) -> None:
+        locked = HumanTask.objects.select_for_update().get(pk=row.pk)
+        locked.status = transitions.check("complete" if approve else "fail", facts(locked), actor_of(user))
+        locked.decided_by, locked.decided_at = user, timezone.now()
+        locked.data, locked.reason = (data if approve else {}), reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "data", "reason"])
+
+    details = {"ref": row.ref, "data": data, "admin": True}
+    runtime.execute(HumanDecision(task_id, result, username, record, details=details))
+    return get(task_id)
+
+
 def reassign(task_id: str, user: Any, assignee: str) -> HumanTask:
     """Give the task to `assignee` (claimed by them), as staff or as a member of one of its
     candidate groups holding `humantasks.reassign_humantask`; the assignee must be eligible

@@ -3,6 +3,7 @@
     OPEN --claim--> CLAIMED --approve--> APPROVED
       ^--release--'  |  ^   `--reject---> REJECTED
       ^--vote--------'  '--reassign-- (OPEN or CLAIMED, by staff or a permitted group member)
+    OPEN or CLAIMED --complete/fail--> APPROVED / REJECTED   (staff, from the admin)
 
 `vote` is an N-of-M approval or rejection that does not yet decide (see approvals.py): it is
 recorded and the task goes back to OPEN for the next approver.
@@ -75,6 +76,10 @@ def may_reassign(task: Facts, actor: Actor) -> str | None:
     return f"{actor.username} may not reassign this task (staff, or the reassign permission in its groups)"
 
 
+def is_staff(task: Facts, actor: Actor) -> str | None:
+    return None if actor.is_staff else "only staff may complete or fail a task outright"
+
+
 def is_claimer(task: Facts, actor: Actor) -> str | None:
     return None if task.claimed_by == actor.username else "only the user who claimed this task may do that"
 
@@ -102,6 +107,9 @@ TRANSITIONS: dict[str, Transition] = {
     "vote": Transition(frozenset({"CLAIMED"}), "OPEN", (is_claimer, *ELIGIBLE)),
     # The actor here is who reassigns; the new assignee must pass `eligible` (see below).
     "reassign": Transition(frozenset({"OPEN", "CLAIMED"}), "CLAIMED", (may_reassign,)),
+    # The admin's override: staff settle an open or claimed task without claiming it.
+    "complete": Transition(frozenset({"OPEN", "CLAIMED"}), "APPROVED", (is_staff,)),
+    "fail": Transition(frozenset({"OPEN", "CLAIMED"}), "REJECTED", (is_staff,)),
 }
 
 

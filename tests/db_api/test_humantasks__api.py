@@ -150,7 +150,9 @@ def test_the_task_page_shows_the_approval_progress(people) -> None:  # type: ign
     ann = session(people["ann"])
     assert '<p class="muted" id="ht-approvals">0 of 2 approvals</p>' in ann.get(f"/inbox/{tid}/").content.decode()
     post(ann, f"/{tid}/claim")
-    post(ann, f"/{tid}/decision", {"decision": "APPROVE", "data": {"amount": 2}})
-    assert "1 of 2 approvals" in ann.get(f"/inbox/{tid}/").content.decode()
+    page = ann.post(f"/inbox/{tid}/decide/", {"decision": "approve", "amount": "2"}, follow=True).content.decode()
+    assert "Recorded (1 of 2 approvals): the next approver takes it from here." in page
+    page = ann.get(f"/inbox/{tid}/").content.decode()
+    assert "1 of 2 approvals" in page and "ann already decided on this task" in page and 'id="ht-claim-btn"' not in page
     single = start("api_page_single")
     assert 'id="ht-approvals"' not in ann.get(f"/inbox/{single}/").content.decode()

@@ -1,0 +1,55 @@
+// A 2-of-3 approval in the browser with three real (staff, non-superuser) users: ann approves and
+// the task goes back to Claimable with "1 of 2 approvals"; ann cannot claim it again (four-eyes per
+// approver); bob claims and approves, which completes it.
+import { check, launch, shot } from "./lib.mjs";
+
+const TASK = process.env.TASK_ID;
+const PASS = process.env.APPROVER_PASSWORD;
+
+async function as(user, body) {
+  const b = await launch();
+  try {
+    await b.page.goto("/admin/login/?next=/inbox/");
+    await b.page.fill("#id_username", user);
+    await b.page.fill("#id_password", PASS);
+    await Promise.all([b.page.waitForURL("**/inbox/"), b.page.click("input[type=submit]")]);
+    const out = await body(b.page);
+    check(b.errors.length === 0, `no page errors for ${user}: ${b.errors.join("; ")}`);
+    return out;
+  } finally {
+    await b.close();
+  }
+}
+
+async function approve(page, amount, name) {
+  await page.goto(`/inbox/${TASK}/`);
+  await Promise.all([page.waitForSelector("#ht-form"), page.click("#ht-claim-btn")]);
+  await page.fill("input[name=amount]", String(amount));
+  await shot(page, name);
+  await Promise.all([page.waitForURL("**/inbox/"), page.click("#ht-approve")]);
+  return page.locator(".messages").innerText();
+}
+
+const result = { scenario: "inbox-approvals", ok: false };
+try {
+  result.annMessage = await as("ann", (page) => approve(page, 100, "approvals-1-ann-claimed"));
+  result.annAgain = await as("ann", async (page) => {
+    await page.goto(`/inbox/${TASK}/`);
+    const progress = await page.locator("#ht-approvals").innerText();
+    const claim = await page.locator("#ht-claim").innerText();
+    const claimButtons = await page.locator("#ht-claim-btn").count();
+    await shot(page, "approvals-2-ann-refused");
+    return { progress, claim, claimButtons };
+  });
+  result.bobListed = await as("bob", async (page) => {
+    await page.goto("/inbox/?tab=claimable");
+    const listed = await page.locator(`a[href="/inbox/${TASK}/"]`).count();
+    result.bobMessage = await approve(page, 120, "approvals-3-bob-claimed");
+    return listed;
+  });
+  result.ok = true;
+} catch (e) {
+  result.error = String(e?.stack ?? e);
+}
+console.log(JSON.stringify(result));
+process.exit(result.ok ? 0 : 1);

@@ -6,12 +6,21 @@ import { check, launch, shot } from "./lib.mjs";
 const TASK = process.env.TASK_ID;
 const PASS = process.env.APPROVER_PASSWORD;
 
-async function as(user, body) {
+async function dark(page, name) {
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.evaluate(() => localStorage.setItem("baton.theme", "dark"));
+  await page.reload();
+  await shot(page, name);
+  await page.evaluate(() => localStorage.setItem("baton.theme", "light"));
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+async function as(user, body, password = PASS) {
   const b = await launch();
   try {
     await b.page.goto("/admin/login/?next=/inbox/");
     await b.page.fill("#id_username", user);
-    await b.page.fill("#id_password", PASS);
+    await b.page.fill("#id_password", password);
     await Promise.all([b.page.waitForURL("**/inbox/"), b.page.click("input[type=submit]")]);
     const out = await body(b.page);
     check(b.errors.length === 0, `no page errors for ${user}: ${b.errors.join("; ")}`);
@@ -39,6 +48,7 @@ try {
     const claim = await page.locator("#ht-claim").innerText();
     const claimButtons = await page.locator("#ht-claim-btn").count();
     await shot(page, "approvals-2-ann-refused");
+    await dark(page, "approvals-2-ann-refused-dark");
     return { progress, claim, claimButtons };
   });
   result.bobListed = await as("bob", async (page) => {
@@ -47,6 +57,21 @@ try {
     result.bobMessage = await approve(page, 120, "approvals-3-bob-claimed");
     return listed;
   });
+  // The admin (a superuser) sees the task with its votes, and the reassign action's question.
+  result.admin = await as(process.env.BATON_USER, async (page) => {
+    await page.goto("/admin/humantasks/humantask/");
+    const listed = await page.locator("#result_list").innerText();
+    await shot(page, "approvals-4-admin-list");
+    await dark(page, "approvals-4-admin-list-dark");
+    await page.reload();
+    await page.locator("#result_list .action-select").first().check();
+    await page.selectOption("select[name=action]", "reassign_selected");
+    await Promise.all([page.waitForLoadState("load"), page.click("button[name=index]")]);
+    const asked = await page.locator("#content").innerText();
+    await shot(page, "approvals-5-admin-action");
+    await dark(page, "approvals-5-admin-action-dark");
+    return { listed, asked };
+  }, process.env.BATON_PASSWORD);
   result.ok = true;
 } catch (e) {
   result.error = String(e?.stack ?? e);

@@ -36,6 +36,8 @@ def test_two_of_three_needs_two_distinct_approvers(editor_stack: Stack) -> None:
         assert data["annAgain"]["claimButtons"] == 0 and "ann already decided" in data["annAgain"]["claim"]
         assert data["bobListed"] == 1
         assert "Approved" in data["bobMessage"]
+        assert "ann, bob, cy" in data["admin"]["listed"] and "Approved" in data["admin"]["listed"]
+        assert "Nothing to do: none of the selected tasks is open or claimed." in data["admin"]["asked"]
         run = api.get(f"/workflow/{wf_id}", params={"includeTasks": "true"}).json()
         assert run["status"] == "COMPLETED"
         out = run["tasks"][0]["outputData"]

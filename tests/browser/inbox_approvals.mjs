@@ -63,14 +63,19 @@ try {
     const listed = await page.locator("#result_list").innerText();
     await shot(page, "approvals-4-admin-list");
     await dark(page, "approvals-4-admin-list-dark");
-    await page.reload();
+    // A second, open task: reassign it to cy through the action's question page.
+    await page.goto("/admin/humantasks/humantask/?status__exact=OPEN");
     await page.locator("#result_list .action-select").first().check();
     await page.selectOption("select[name=action]", "reassign_selected");
-    await Promise.all([page.waitForLoadState("load"), page.click("button[name=index]")]);
+    await Promise.all([page.waitForSelector("#id_assignee"), page.click("button[name=index]")]);
     const asked = await page.locator("#content").innerText();
+    await page.fill("#id_assignee", "cy");
     await shot(page, "approvals-5-admin-action");
-    await dark(page, "approvals-5-admin-action-dark");
-    return { listed, asked };
+    await Promise.all([page.waitForSelector(".messagelist"), page.click("input[type=submit]")]);
+    const done = await page.locator(".messagelist").innerText();
+    await shot(page, "approvals-6-admin-done");
+    await dark(page, "approvals-6-admin-done-dark");
+    return { listed, asked, done };
   }, process.env.BATON_PASSWORD);
   result.ok = true;
 } catch (e) {

@@ -29,6 +29,7 @@ def test_two_of_three_needs_two_distinct_approvers(editor_stack: Stack) -> None:
         api.post("/metadata/workflow", json=FLOW, params={"overwrite": "true"}).raise_for_status()
         wf_id = api.post("/workflow/browser_two_of_three", json={}).text.strip('"')
         task_id = api.get(f"/workflow/{wf_id}", params={"includeTasks": "true"}).json()["tasks"][0]["taskId"]
+        other = api.post("/workflow/browser_two_of_three", json={}).text.strip('"')
         data = result(run_scenario(editor_stack, "inbox_approvals.mjs",
                                    env={"TASK_ID": task_id, "APPROVER_PASSWORD": PASSWORD}))
         assert "Recorded (1 of 2 approvals)" in data["annMessage"]
@@ -37,9 +38,18 @@ def test_two_of_three_needs_two_distinct_approvers(editor_stack: Stack) -> None:
         assert data["bobListed"] == 1
         assert "Approved" in data["bobMessage"]
         assert "ann, bob, cy" in data["admin"]["listed"] and "Approved" in data["admin"]["listed"]
-        assert "Nothing to do: none of the selected tasks is open or claimed." in data["admin"]["asked"]
+        assert "Reassign human tasks: 1 open or claimed task" in data["admin"]["asked"]
+        assert "Done for 1 task(s)." in data["admin"]["done"]
+        theirs = api.get(f"/workflow/{other}", params={"includeTasks": "true"}).json()["tasks"][0]["taskId"]
         run = api.get(f"/workflow/{wf_id}", params={"includeTasks": "true"}).json()
         assert run["status"] == "COMPLETED"
         out = run["tasks"][0]["outputData"]
         assert (out["decidedBy"], out["amount"]) == ("bob", 120)
         assert [(a["by"], a["data"]) for a in out["approvals"]] == [("ann", {"amount": 100}), ("bob", {"amount": 120})]
+        # the admin's reassignment went through the service: the run's event log says so
+        notes = api.get(f"/workflow/{other}", params={"includeTasks": "true"}).json()
+        assert notes["status"] == "RUNNING"
+        detail = editor_stack.manage("shell", "-c", (
+            "from orchestrator.humantasks.models import HumanTask\n"
+            f"r = HumanTask.objects.get(task_id={theirs!r}); print(r.status, r.claimed_by.username)"))
+        assert detail.split()[-2:] == ["CLAIMED", "cy"]

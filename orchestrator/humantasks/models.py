@@ -39,6 +39,9 @@ class HumanTask(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
+    # N-of-M: who voted so far (the HumanApproval rows, denormalised so the guards need no query
+    # per row when the inbox filters a thousand open tasks); written under the row lock with each vote.
+    voters = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "created"], name="humantask_status_idx")]

@@ -99,7 +99,7 @@ def facts(row: HumanTask) -> Facts:
         earlier = (HumanTask.objects.filter(workflow_id=row.workflow_id, decided_by__isnull=False)
                    .exclude(pk=row.pk).values_list("decided_by__username", flat=True))
         excluded.update(earlier)
-    voted = frozenset(row.votes.values_list("username", flat=True))  # N-of-M: one vote per user
+    voted = frozenset(row.voters or ())  # N-of-M: one vote per user
     return Facts(row.status, row.candidate_users, row.candidate_groups,
                  row.claimed_by.get_username() if row.claimed_by else None, frozenset(excluded), row.open_to_all,
                  voted)

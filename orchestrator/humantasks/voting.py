@@ -62,14 +62,14 @@ def cast(row: HumanTask, user: Any, policy: Policy, *, approve: bool, data: Mapp
             raise Conflict("Another vote on this task landed meanwhile; reload and try again")
         HumanApproval.objects.create(task=locked, by=user, username=vote.by, at=now, approve=approve,
                                      data=dict(data), reason=reason)
-        locked.status = target
+        locked.status, locked.voters = target, [*(locked.voters or []), vote.by]
         return locked
 
     if result is Outcome.PENDING:
         def record_vote() -> None:
             locked = lock_and_record("vote")
             locked.claimed_by, locked.claimed_at = None, None  # back to OPEN for the next approver
-            locked.save(update_fields=["status", "claimed_by", "claimed_at"])
+            locked.save(update_fields=["status", "claimed_by", "claimed_at", "voters"])
 
         kind = "human.approved" if approve else "human.rejected"
         runtime.execute(HumanAssignment(row.task_id, "vote", vote.by, record_vote,
@@ -86,7 +86,7 @@ def cast(row: HumanTask, user: Any, policy: Policy, *, approve: bool, data: Mapp
         locked = lock_and_record("approve" if approve else "reject")
         locked.decided_by, locked.decided_at = user, now
         locked.data, locked.reason = (dict(data) if approve else {}), reason
-        locked.save(update_fields=["status", "decided_by", "decided_at", "data", "reason"])
+        locked.save(update_fields=["status", "decided_by", "decided_at", "data", "reason", "voters"])
 
     runtime.execute(HumanDecision(row.task_id, decision, vote.by, record_decision, details=details))
 

@@ -18,6 +18,11 @@ class Migration(migrations.Migration):
             options={"permissions": [("reassign_humantask",
                                       "Can reassign a human task of one's groups to another eligible user")]},
         ),
+        migrations.AddField(
+            model_name="humantask",
+            name="voters",
+            field=models.JSONField(blank=True, default=list),
+        ),
         migrations.CreateModel(
             name="HumanApproval",
             fields=[

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
+from orchestrator.humantasks import api as human
+
 from . import poll, sync_views
 from . import views_event as event
 from . import views_metadata as meta
@@ -85,6 +87,13 @@ urlpatterns = [
     path("scheduler/admin/requeue", sch.Requeue.as_view()),
     path("scheduler/nextFewSchedules", sch.NextFewSchedules.as_view()),
     path("scheduler/search/executions", sch.SearchExecutions.as_view()),
+    # human tasks (the inbox as JSON)
+    path("human/tasks", human.Tasks.as_view()),
+    path("human/tasks/<str:task_id>", human.TaskDetail.as_view()),
+    path("human/tasks/<str:task_id>/claim", human.Claim.as_view()),
+    path("human/tasks/<str:task_id>/release", human.Release.as_view()),
+    path("human/tasks/<str:task_id>/assign", human.Assign.as_view()),
+    path("human/tasks/<str:task_id>/decision", human.Decision.as_view()),
     # Last: whatever nothing above matched gets Conductor's JSON 404 instead of Django's HTML page.
     re_path(r"^(?P<path>.*)$", unknown_path),
 ]

@@ -39,9 +39,33 @@ class HumanTask(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
+    # N-of-M: who voted so far (the HumanApproval rows, denormalised so the guards need no query
+    # per row when the inbox filters a thousand open tasks); written under the row lock with each vote.
+    voters = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "created"], name="humantask_status_idx")]
+        permissions = [("reassign_humantask", "Can reassign a human task of one's groups to another eligible user")]
 
     def __str__(self) -> str:
         return f"{self.workflow_name}/{self.ref} ({self.status})"
+
+
+class HumanApproval(models.Model):
+    """One vote on an N-of-M task (`approvals` input): who approved or rejected, when, with which
+    data. One per user and task (the constraint is the four-eyes rule's last line of defence)."""
+
+    task = models.ForeignKey(HumanTask, on_delete=models.CASCADE, related_name="votes")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150)  # kept when the user is deleted
+    at = models.DateTimeField()
+    approve = models.BooleanField()
+    data = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "username"], name="humanapproval_one_vote")]
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {'approved' if self.approve else 'rejected'} {self.task_id}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
@@ -31,7 +32,7 @@ from orchestrator.services import runtime
 from orchestrator.services.commands import HumanAssignment, HumanDecision
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
-from . import transitions
+from . import transitions, voting
 from .models import HumanTask
 from .transitions import Actor, Facts
 
@@ -85,7 +86,8 @@ def sync(now: datetime | None = None) -> None:
 
 def actor_of(user: Any) -> Actor:
     groups = frozenset(user.groups.values_list("name", flat=True)) if user.is_authenticated else frozenset()
-    return Actor(user.get_username(), groups, bool(user.is_staff))
+    return Actor(user.get_username(), groups, bool(user.is_staff),
+                 may_reassign=bool(user.is_authenticated and user.has_perm("humantasks.reassign_humantask")))
 
 
 def facts(row: HumanTask) -> Facts:
@@ -97,8 +99,10 @@ def facts(row: HumanTask) -> Facts:
         earlier = (HumanTask.objects.filter(workflow_id=row.workflow_id, decided_by__isnull=False)
                    .exclude(pk=row.pk).values_list("decided_by__username", flat=True))
         excluded.update(earlier)
+    voted = frozenset(row.voters or ())  # N-of-M: one vote per user
     return Facts(row.status, row.candidate_users, row.candidate_groups,
-                 row.claimed_by.get_username() if row.claimed_by else None, frozenset(excluded), row.open_to_all)
+                 row.claimed_by.get_username() if row.claimed_by else None, frozenset(excluded), row.open_to_all,
+                 voted)
 
 
 def get(task_id: str) -> HumanTask:
@@ -132,7 +136,8 @@ def _move(task_id: str, user: Any, name: str) -> HumanTask:
         row.save(update_fields=["status", "claimed_by", "claimed_at"])
         moved.append(row)
 
-    runtime.execute(HumanAssignment(task_id, name, user.get_username(), record))
+    ref = HumanTask.objects.filter(task_id=task_id).values_list("ref", flat=True).first()
+    runtime.execute(HumanAssignment(task_id, name, user.get_username(), record, details={"ref": ref}))
     return moved[0]
 
 
@@ -173,6 +178,11 @@ def decide(task_id: str, user: Any, *, approve: bool, data: dict[str, Any] | Non
                                validation_errors=[{"path": "reason", "message": "required"}])
         result = TaskResult(status=TaskStatus.FAILED, output={"decidedBy": username}, reason=reason or "rejected")
 
+    policy = voting.policy_for(row)
+    if policy is not None:  # N-of-M: this may be one vote of several
+        voting.cast(row, user, policy, approve=approve, data=data, reason=reason, facts=facts, actor=actor_of(user))
+        return get(task_id)
+
     def record(task: TaskState) -> None:
         locked = HumanTask.objects.select_for_update().get(pk=row.pk)
         locked.status = transitions.check("approve" if approve else "reject", facts(locked), actor_of(user))
@@ -182,6 +192,69 @@ def decide(task_id: str, user: Any, *, approve: bool, data: dict[str, Any] | Non
 
     runtime.execute(HumanDecision(task_id, result, username, record))
     return get(task_id)
+
+
+def settle(task_id: str, user: Any, *, approve: bool, data: dict[str, Any] | None = None,
+           reason: str = "") -> HumanTask:
+    """Staff complete (with `data`, checked against the form) or fail (with a reason, always
+    required here) an open or claimed task outright, from the admin: no claim, no candidate check;
+    the votes recorded so far stay in the output. Through HumanDecision like any decision."""
+    row = get(task_id)
+    username, data, reason = user.get_username(), data or {}, reason.strip()
+    if approve:
+        check_data(row, data)
+    elif not reason:
+        raise InvalidInput("reason: a reason is required to fail this task",
+                           validation_errors=[{"path": "reason", "message": "required"}])
+    output: dict[str, Any] = {**data, "decidedBy": username, "settledBy": "admin"}
+    votes = voting.votes_of(row)
+    if votes:
+        output["approvals"] = [{"by": v.by, "at": v.at, "data": dict(v.data)} for v in votes if v.approve]
+    result = (TaskResult(status=TaskStatus.COMPLETED, output=output) if approve
+              else TaskResult(status=TaskStatus.FAILED, output=output, reason=reason))
+
+    def record(task: TaskState) -> None:
+        locked = HumanTask.objects.select_for_update().get(pk=row.pk)
+        locked.status = transitions.check("complete" if approve else "fail", facts(locked), actor_of(user))
+        locked.decided_by, locked.decided_at = user, timezone.now()
+        locked.data, locked.reason = (data if approve else {}), reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "data", "reason"])
+
+    details = {"ref": row.ref, "data": data, "admin": True}
+    runtime.execute(HumanDecision(task_id, result, username, record, details=details))
+    return get(task_id)
+
+
+def reassign(task_id: str, user: Any, assignee: str) -> HumanTask:
+    """Give the task to `assignee` (claimed by them), as staff or as a member of one of its
+    candidate groups holding `humantasks.reassign_humantask`; the assignee must be eligible
+    (a candidate, not stopped by four-eyes, not an earlier voter). Audited `human.reassigned`."""
+    sync()
+    target = get_user_model().objects.filter(username=assignee, is_active=True).first()
+    if target is None:
+        raise InvalidInput(f"assignee: no active user {assignee!r}",
+                           validation_errors=[{"path": "assignee", "message": "unknown user"}])
+    moved: list[HumanTask] = []
+
+    def record() -> None:
+        row = HumanTask.objects.select_for_update().filter(task_id=task_id).first()
+        if row is None:
+            raise NotFound(f"No human task {task_id}")
+        known = facts(row)
+        row.status = transitions.check("reassign", known, actor_of(user))
+        why = transitions.ineligible(known, actor_of(target))
+        if why is not None:
+            raise InvalidInput(f"assignee: {why}", validation_errors=[{"path": "assignee", "message": why}])
+        moved.append(row)
+        previous = row.claimed_by.get_username() if row.claimed_by else None
+        details.update(previous=previous)  # read by the runtime's note, built after `record` runs
+        row.claimed_by, row.claimed_at = target, timezone.now()
+        row.save(update_fields=["status", "claimed_by", "claimed_at"])
+
+    ref = HumanTask.objects.filter(task_id=task_id).values_list("ref", flat=True).first()
+    details: dict[str, Any] = {"ref": ref, "assignee": target.get_username()}
+    runtime.execute(HumanAssignment(task_id, "reassign", user.get_username(), record, details=details))
+    return moved[0]
 
 
 def inbox(user: Any) -> dict[str, list[HumanTask]]:

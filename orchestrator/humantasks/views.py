@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from executions.models import Workflow
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
-from . import service, transitions
+from . import service, transitions, voting
 from .forms import form_value, schema_form
 from .models import HumanTask
 
@@ -100,9 +100,9 @@ def decide(request: HttpRequest, task_id: str) -> HttpResponse:
         if approve:
             if not form.is_valid():
                 return _page(request, row, form, "Please correct the fields marked below.", status=400)
-            service.decide(task_id, request.user, approve=True, data=form_value(form.cleaned_data))
+            row = service.decide(task_id, request.user, approve=True, data=form_value(form.cleaned_data))
         else:
-            service.decide(task_id, request.user, approve=False, reason=request.POST.get("reason", ""))
+            row = service.decide(task_id, request.user, approve=False, reason=request.POST.get("reason", ""))
     except InvalidInput as exc:
         for err in exc.validation_errors:
             key = str(err.get("path", "")).removeprefix("$.")
@@ -111,5 +111,8 @@ def decide(request: HttpRequest, task_id: str) -> HttpResponse:
         return _page(request, row, form, exc.message, status=400)
     except ServiceError as exc:
         return _page(request, row, form, exc.message, status=exc.status_code)
-    messages.success(request, "Approved: the workflow moves on." if approve else "Rejected.")
+    if row.status == HumanTask.Status.OPEN:  # an N-of-M vote that did not decide yet
+        messages.success(request, f"Recorded ({voting.progress_line(row)}): the next approver takes it from here.")
+    else:
+        messages.success(request, "Approved: the workflow moves on." if approve else "Rejected.")
     return redirect("humantasks:inbox")

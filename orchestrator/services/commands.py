@@ -166,18 +166,20 @@ class HumanDecision:
     result: TaskResult
     decided_by: str
     record: Callable[[TaskState], None] = field(compare=False)
+    details: Mapping[str, Any] = field(default_factory=dict, compare=False)  # more for the audit note
 
 
 @dataclass(frozen=True)
 class HumanAssignment:
-    """Someone claimed or released a HUMAN task in the inbox. Nothing of the execution changes;
+    """Someone claimed, released, reassigned or voted on a HUMAN task. Nothing of the execution changes;
     the workflow lock orders it with decisions, and the note puts it on the run's audit trail.
     `record` moves the inbox's row (and raises when the transition is not allowed)."""
 
     task_id: str
-    action: str
+    action: str  # claim, release, reassign, or vote (an N-of-M approval or rejection that does not decide)
     by: str
     record: Callable[[], None] = field(compare=False)
+    details: Mapping[str, Any] = field(default_factory=dict, compare=False)  # more for the audit note
 
 
 # Commands that change one workflow under its lock, and the ones that take no workflow lock.

@@ -166,7 +166,9 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
         if held is None:
             raise NotFound(f"Task {command.task_id} not found")
         command.record()
-        note: Note = (held.status, {"humanTask": command.action, "by": command.by, "taskId": command.task_id})
+        kind = _HUMAN_NOTE_KINDS.get(command.action, f"human.{command.action}")
+        note: Note = (held.status, {"humanTask": command.action, "by": command.by, "taskId": command.task_id,
+                                    "kind": kind, **command.details})
         return held, Change(decide=False, notes=(note,)), None
     if isinstance(command, RunSystemTask):
         by_task = writes.lock_of_task(command.task_id)
@@ -204,6 +206,10 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
     raise TypeError(f"not a command: {command!r}")  # pragma: no cover - a new command without a case
 
 
+# The audit note kinds agreed for the run's event log; a vote's details name its own (approved/rejected).
+_HUMAN_NOTE_KINDS = {"claim": "human.claimed", "release": "human.released", "reassign": "human.reassigned"}
+
+
 def _human_decision(command: HumanDecision, now: datetime) -> tuple[Workflow, Change, TaskState | None]:
     def guard(task: TaskState) -> None:
         if task.task_type != "HUMAN" or task.status != TaskStatus.IN_PROGRESS:
@@ -213,7 +219,8 @@ def _human_decision(command: HumanDecision, now: datetime) -> tuple[Workflow, Ch
     row, change, task = _result(ReportResult(command.task_id, command.result), now, guard=guard)
     decision = "APPROVED" if command.result.status == TaskStatus.COMPLETED else "REJECTED"
     note: Note = (row.status, {"humanDecision": decision, "decidedBy": command.decided_by,
-                               "taskId": command.task_id, "reason": command.result.reason})
+                               "taskId": command.task_id, "reason": command.result.reason,
+                               "kind": f"human.{decision.lower()}", "by": command.decided_by, **command.details})
     return row, replace(change, notes=(*change.notes, note)), task
 
 

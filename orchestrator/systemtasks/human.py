@@ -8,6 +8,7 @@ Its inputParameters describe who may decide and with which form (the inbox reads
     form:      {"name": "expense", "version": 1}            a registered schema (version optional)
              | {"schema": {...JSON Schema...}, "order": [...], "labels": {...}}
     reasonRequiredOnReject: true (default)     fourEyes: false (default)
+    approvals: {"required": 2, "rejectionsToFail": 1}   N-of-M (see orchestrator.humantasks.approvals)
 """
 
 from __future__ import annotations
@@ -65,6 +66,37 @@ def _form_problems(form: Any, path: str, ref: str | None) -> list[Problem]:
     return out
 
 
+def _count_ok(value: Any) -> bool:
+    return value is None or is_dynamic(value) or (isinstance(value, int) and not isinstance(value, bool) and value >= 1)
+
+
+def _approvals_problems(spec: Any, assignees: Any, groups: Any, path: str, ref: str | None) -> list[Problem]:
+    """`approvals`: an object of positive counts; with only fixed assignees (no groups) there
+    must be at least `required` of them, or the task could never complete."""
+    if spec is None or is_dynamic(spec):
+        return []
+    if not isinstance(spec, dict):
+        text = f"{where(path)} {shown(spec)} is not an object like {{\"required\": 2, \"rejectionsToFail\": 1}}."
+        return [problem("WF.E068", path, text, ref, spec)]
+    out: list[Problem] = []
+    for key in sorted(set(spec) - {"required", "rejectionsToFail"}):
+        p = join(path, key)
+        out.append(problem("WF.E068", p, f"{where(p)} is not an approvals key (required, rejectionsToFail).", ref))
+    for key in ("required", "rejectionsToFail"):
+        if not _count_ok(spec.get(key)):
+            p = join(path, key)
+            out.append(problem("WF.E068", p, f"{where(p)} {shown(spec[key])} is not a whole number of at least 1.",
+                               ref, spec[key]))
+    required = spec.get("required")
+    fixed = isinstance(assignees, list) and groups is None
+    if fixed and isinstance(required, int) and not isinstance(required, bool) and required > len(set(assignees)):
+        p = join(path, "required")
+        text = (f"{where(p)} asks for {required} approvals from distinct users but only "
+                f"{len(set(assignees))} assignee(s) and no groups are named.")
+        out.append(problem("WF.E068", p, text, ref, required))
+    return out
+
+
 class Human(TaskType):
     type_name = "HUMAN"
     retriable = True
@@ -80,6 +112,8 @@ class Human(TaskType):
                 text = f"{where(p)} {shown(value)} is not a list of names or a ${{...}} expression."
                 out.append(problem("WF.E058", p, text, ref, value))
         out += _form_problems(inputs.get("form"), join(ip, "form"), ref)
+        out += _approvals_problems(inputs.get("approvals"), inputs.get("assignees"), inputs.get("groups"),
+                                   join(ip, "approvals"), ref)
         for key in ("reasonRequiredOnReject", "fourEyes"):
             value = inputs.get(key)
             if value is not None and not isinstance(value, bool) and not is_dynamic(value):

@@ -21,6 +21,9 @@ STREAM = "stream"  # a websocket: the rule of GET /api/workflow/{id}
 # A login_required page that answers the dummy GET with a 4xx (not 401/403) for any session: a
 # name that is not there (404), a POST-only action (405), a preview without its query (400).
 PAGE_4XX = "page-4xx"
+# /api/human/: any person. Sessions act as their user; an ADMIN application must name the user
+# it acts for (X-Baton-User; the dummy request does not: 400); a WORKER application may not (403).
+HUMAN = "human"
 DASHBOARD = "dashboard"  # an execution page: login, then the ADMIN role (staff); others get 403
 DASHBOARD_STREAM = "dashboard-stream"  # /ws/dashboard/: the ADMIN rule, accepted (no object to look up)
 
@@ -28,6 +31,13 @@ DASHBOARD_STREAM = "dashboard-stream"  # /ws/dashboard/: the ADMIN rule, accepte
 API: dict[str, tuple[str, dict[str, int]]] = {
     "api/token": (PUBLIC, {"POST": 400}),
     "api/token/userInfo": (WORKER, {"GET": 200}),
+    # human tasks: statuses for a session (an unknown task is a 404, `{}` is no assignee)
+    "api/human/tasks": (HUMAN, {"GET": 200}),
+    "api/human/tasks/<str:task_id>": (HUMAN, {"GET": 404}),
+    "api/human/tasks/<str:task_id>/claim": (HUMAN, {"POST": 404}),
+    "api/human/tasks/<str:task_id>/release": (HUMAN, {"POST": 404}),
+    "api/human/tasks/<str:task_id>/assign": (HUMAN, {"POST": 404}),
+    "api/human/tasks/<str:task_id>/decision": (HUMAN, {"POST": 404}),
     # metadata
     "api/metadata/workflow": (ADMIN, {"GET": 200, "POST": 400, "PUT": 400}),
     "api/metadata/workflow/validate": (ADMIN, {"POST": 400}),

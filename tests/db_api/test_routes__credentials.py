@@ -175,7 +175,9 @@ def expected_api(rule: str, caller: str, method: str, allowed: int) -> int:
         return 401
     if caller in BAD_CSRF and method not in SAFE:
         return 403
-    if caller in ("worker_key", "user_session") and rule != table.WORKER:
+    if rule == table.HUMAN and caller in ("worker_key", "admin_key"):
+        return 403 if caller == "worker_key" else 400  # an application must name whom it acts for
+    if caller in ("worker_key", "user_session") and rule not in (table.WORKER, table.HUMAN):
         return 403
     return allowed
 

@@ -199,6 +199,11 @@ WF_CASES: list[tuple[str, Any, str]] = [
         "$.tasks[0].inputParameters.fourEyes",
     ),
     (
+        "WF.E068",
+        wf(node("HUMAN", "h", inputParameters={"approvals": {"required": 0}})),
+        "$.tasks[0].inputParameters.approvals.required",
+    ),
+    (
         "WF.E050",
         wf(node("TERMINATE", "t", inputParameters={"terminationStatus": "DONE"})),
         "$.tasks[0].inputParameters.terminationStatus",

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from orchestrator.systemtasks.human_timing import Exhausted, Step, exhausted_of, step_of
+from orchestrator.systemtasks.human_timing import (
+    DEFAULT_PRIORITY,
+    Exhausted,
+    Step,
+    due_of,
+    exhausted_of,
+    priority_of,
+    step_of,
+)
 
 
 @dataclass(frozen=True)
@@ -106,3 +114,14 @@ def chain_from_json(value: Mapping[str, Any] | None) -> Chain:
     policy = value.get("onExhausted")
     exhausted = Exhausted(policy["action"], policy.get("output") or {}) if policy else None
     return Chain(parsed, exhausted)
+
+
+def row_fields(inputs: Mapping[str, Any], scheduled: datetime) -> dict[str, Any]:
+    """The HumanTask fields a task's resolved input sets for due time, priority and escalation."""
+    try:
+        priority = priority_of(inputs.get("priority"))
+    except ValueError:
+        priority = DEFAULT_PRIORITY  # a `${...}` that resolved to something else
+    chain = chain_of(inputs)
+    return {"due_at": due_of(inputs, scheduled), "priority": priority, "escalation": chain_to_json(chain),
+            "escalation_level": 0, "next_escalation_at": due_at(RowState(True, chain, 0, scheduled))}

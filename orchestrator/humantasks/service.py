@@ -31,7 +31,7 @@ from orchestrator.services import runtime
 from orchestrator.services.commands import HumanAssignment, HumanDecision
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
-from . import transitions
+from . import escalation, transitions
 from .models import HumanTask
 from .transitions import Actor, Facts
 
@@ -69,13 +69,15 @@ def sync(now: datetime | None = None) -> None:
     rows = []
     for t in fresh[:500]:
         inputs = t.input or {}
+        created = t.scheduled_time or now
         rows.append(HumanTask(
             task_id=t.id, workflow_id=t.workflow_id, workflow_name=t.workflow.name, ref=t.ref,
             candidate_users=_names(inputs.get("assignees")), candidate_groups=_names(inputs.get("groups")),
             open_to_all="assignees" not in inputs and "groups" not in inputs,
             form=form_of(inputs), four_eyes=inputs.get("fourEyes") is True,
             reason_required=inputs.get("reasonRequiredOnReject") is not False,
-            priority=t.priority, created=t.scheduled_time or now))
+            created=created, correlation_id=t.workflow.correlation_id or "",
+            **escalation.row_fields(inputs, created)))
     HumanTask.objects.bulk_create(rows, ignore_conflicts=True)
     # Bounded by the pending HUMAN tasks, not by every HUMAN task ever run; a removed execution's
     # rows close too.

@@ -31,7 +31,7 @@ from orchestrator.services import runtime
 from orchestrator.services.commands import HumanAssignment, HumanDecision
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
-from . import escalation, transitions
+from . import escalation, listing, transitions
 from .models import HumanTask
 from .transitions import Actor, Facts
 
@@ -186,15 +186,23 @@ def decide(task_id: str, user: Any, *, approve: bool, data: dict[str, Any] | Non
     return get(task_id)
 
 
-def inbox(user: Any) -> dict[str, list[HumanTask]]:
-    """My tasks (claimed by me), claimable by me (OPEN and I am a candidate), done (decided by me)."""
-    sync()
+def inbox(user: Any, query: listing.Query | None = None, now: datetime | None = None) -> dict[str, list[HumanTask]]:
+    """My tasks (claimed by me), claimable by me (OPEN and I am a candidate), done (decided by me),
+    each narrowed and sorted by `query` (default: the most urgent, then the oldest, first)."""
+    now = now or timezone.now()
+    sync(now)
+    query = query or listing.Query()
     actor = actor_of(user)
     base = HumanTask.objects.select_related("claimed_by", "decided_by")
-    mine = list(base.filter(status=S.CLAIMED, claimed_by=user).order_by("-priority", "created"))
+    urgent = ("-priority", "created")
+
+    def narrow(qs: Any, done: bool = False) -> Any:
+        return listing.narrow(qs, query, now, done=done)
+
+    mine = list(narrow(base.filter(status=S.CLAIMED, claimed_by=user).order_by(*urgent)))
     # Candidates are JSON lists; matched here rather than in SQL so SQLite (no JSON containment)
-    # answers the same. Bounded: the oldest 1,000 open tasks.
-    open_rows = base.filter(status=S.OPEN).order_by("-priority", "created")[:1000]
+    # answers the same. Bounded: the first 1,000 open tasks in the asked order.
+    open_rows = narrow(base.filter(status=S.OPEN).order_by(*urgent))[:1000]
     claimable = [r for r in open_rows if transitions.refusal("claim", facts(r), actor) is None]
-    done = list(base.filter(decided_by=user).order_by("-decided_at")[:100])
+    done = list(narrow(base.filter(decided_by=user).order_by("-decided_at"), done=True)[:100])
     return {"mine": mine, "claimable": claimable, "done": done}

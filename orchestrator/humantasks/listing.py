@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import F, QuerySet
+from django.utils.timesince import timesince, timeuntil
 
 from orchestrator.systemtasks.human_timing import MAX_PRIORITY
 
@@ -98,6 +99,7 @@ class Line:
 
     row: Any
     overdue: bool
+    due_text: str = ""  # "overdue by 2 hours" / "in 3 hours, 10 minutes" (open tasks)
 
 
 def line(row: Any, now: datetime) -> Line:
@@ -105,5 +107,8 @@ def line(row: Any, now: datetime) -> Line:
     if row.due_at is None:
         return Line(row, False)
     if row.status in ("OPEN", "CLAIMED"):
-        return Line(row, now > row.due_at)
+        late = now > row.due_at
+        span = timesince(row.due_at, now) if late else timeuntil(row.due_at, now)
+        span = "under a minute" if span.startswith("0\xa0minutes") else span
+        return Line(row, late, f"overdue by {span}" if late else f"in {span}")
     return Line(row, row.decided_at is not None and row.decided_at > row.due_at)

@@ -206,3 +206,8 @@ def inbox(user: Any, query: listing.Query | None = None, now: datetime | None = 
     claimable = [r for r in open_rows if transitions.refusal("claim", facts(r), actor) is None]
     done = list(narrow(base.filter(decided_by=user).order_by("-decided_at"), done=True)[:100])
     return {"mine": mine, "claimable": claimable, "done": done}
+
+
+def counts(user: Any) -> dict[str, int]:
+    """The badge numbers of the user's own three lists (nothing about anyone else's)."""
+    return {key: len(rows) for key, rows in inbox(user).items()}

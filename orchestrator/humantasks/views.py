@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,6 +41,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "rows": [listing.line(r, now) for r in lists[tab]], "query": query, "errors": list(errors.values()),
         "bad": errors, "sorts": listing.SORT_LABELS.items(), "priorities": range(listing.MAX_PRIORITY, -1, -1),
         "now": now}, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def counts(request: HttpRequest) -> JsonResponse:
+    """{mine, claimable, done} for the signed-in user: what the badges and the nav poll."""
+    response = JsonResponse(service.counts(request.user))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _visible(request: HttpRequest, task_id: str) -> HumanTask:

@@ -1,34 +1,41 @@
-// The inbox after an escalation, as a user of the next group: ABSENT (task ids, comma-separated)
-// are not under Claimable; WAIT appears there (polled until it does); then its row is read.
+// The inbox after escalations, as a user of the next group. LATER is not under Claimable at
+// first; SOON appears there once beat's sweep escalates it (polled until it does). Then, with the
+// page left open, "READY" is printed: the test applies LATER's step, and the badges, the nav
+// count and the list update live (the counts poll), with no reload.
 import { check, scenario, shot } from "./lib.mjs";
 
-const ABSENT = (process.env.ABSENT ?? "").split(",").filter(Boolean);
-const WAIT = process.env.WAIT;
-const SHOT = process.env.SHOT ?? "";
+const SOON = process.env.SOON;
+const LATER = process.env.LATER;
 
 await scenario("inbox-escalation", async ({ page }) => {
   await page.goto("/inbox/?tab=claimable");
   const first = await page.locator("#inbox").innerHTML();
-  for (const id of ABSENT) check(!first.includes(id), `${id} is not claimable before its escalation`);
-  // Wait on the condition (the sweep runs on its own schedule), not on a fixed time.
+  check(!first.includes(LATER), "the later task is not claimable before its escalation");
+  // Wait on the condition (beat runs the sweep on its own schedule), not on a fixed time.
   await page.waitForFunction(async (id) => {
     const html = await (await fetch("/inbox/?tab=claimable")).text();
     return html.includes(`data-task="${id}"`);
-  }, WAIT, { polling: 300, timeout: 90000 });
+  }, SOON, { polling: 300, timeout: 90000 });
   await page.goto("/inbox/?tab=claimable&sort=due");
-  const row = page.locator(`tr[data-task="${WAIT}"]`);
-  const info = {
-    rowClass: await row.getAttribute("class"),
-    rowText: await row.innerText(),
-    badge: await page.locator("#tab-claimable .ib-count").innerText(),
-  };
-  if (SHOT) {
-    await shot(page, `${SHOT}-light`);
-    await page.evaluate(() => { document.documentElement.dataset.theme = "dark"; });
-    await shot(page, `${SHOT}-dark`);
-  }
-  // The filters work without JavaScript too, but here: overdue only keeps it.
+  const row = page.locator(`tr[data-task="${SOON}"]`);
+  const info = { rowClass: await row.getAttribute("class"), rowText: await row.innerText() };
+  await page.waitForSelector("#nav-inbox-count:not([hidden])");
+  info.navBefore = await page.locator("#nav-inbox-count").innerText();
+  info.badgeBefore = await page.locator("#tab-claimable .ib-count").innerText();
+  await shot(page, "inbox-escalated-light");
+  await page.evaluate(() => { document.documentElement.dataset.theme = "dark"; });
+  await shot(page, "inbox-escalated-dark");
   await page.goto("/inbox/?tab=claimable&overdue=1");
   info.overdueList = await page.locator("#inbox").innerText();
+  await page.goto("/inbox/?tab=claimable");
+  await page.evaluate(() => { window.notReloaded = true; });
+  console.log("READY");
+  await page.waitForFunction((id) => document.querySelector(`#inbox tr[data-task="${id}"]`) !== null,
+    LATER, { polling: 200, timeout: 60000 });
+  await page.waitForFunction(() => document.getElementById("nav-inbox-count").textContent === "2",
+    null, { polling: 200, timeout: 30000 });
+  info.badgeAfter = await page.locator("#tab-claimable .ib-count").innerText();
+  info.navAfter = await page.locator("#nav-inbox-count").innerText();
+  info.notReloaded = await page.evaluate(() => window.notReloaded === true);
   return info;
 });

@@ -30,6 +30,7 @@ SORTS = {
 }
 SORT_LABELS = {"due": "Due soonest", "priority": "Priority", "created": "Oldest first", "-created": "Newest first"}
 MAX_TEXT = 255
+PAGE_ROWS = 100  # rows shown per tab; the count says how many more the filters would reveal
 
 
 @dataclass(frozen=True)

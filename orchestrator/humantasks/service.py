@@ -19,6 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from executions.models import Task, Workflow
@@ -186,6 +188,15 @@ def decide(task_id: str, user: Any, *, approve: bool, data: dict[str, Any] | Non
     return get(task_id)
 
 
+def _naming(qs: Any, actor: Actor) -> Any:
+    if connection.vendor != "postgresql":
+        return qs
+    named = Q(open_to_all=True) | Q(candidate_users__contains=[actor.username])
+    if actor.groups:
+        named |= Q(candidate_groups__has_any_keys=sorted(actor.groups))
+    return qs.filter(named)
+
+
 def inbox(user: Any, query: listing.Query | None = None, now: datetime | None = None) -> dict[str, list[HumanTask]]:
     """My tasks (claimed by me), claimable by me (OPEN and I am a candidate), done (decided by me),
     each narrowed and sorted by `query` (default: the most urgent, then the oldest, first)."""
@@ -200,9 +211,9 @@ def inbox(user: Any, query: listing.Query | None = None, now: datetime | None = 
         return listing.narrow(qs, query, now, done=done)
 
     mine = list(narrow(base.filter(status=S.CLAIMED, claimed_by=user).order_by(*urgent)))
-    # Candidates are JSON lists; matched here rather than in SQL so SQLite (no JSON containment)
-    # answers the same. Bounded: the first 1,000 open tasks in the asked order.
-    open_rows = narrow(base.filter(status=S.OPEN).order_by(*urgent))[:1000]
+    # The guards decide in Python (SQLite has no JSON containment); PostgreSQL first narrows to
+    # rows naming the user or a group of theirs. Bounded: the first 1,000 in the asked order.
+    open_rows = narrow(_naming(base.filter(status=S.OPEN), actor).order_by(*urgent))[:1000]
     claimable = [r for r in open_rows if transitions.refusal("claim", facts(r), actor) is None]
     done = list(narrow(base.filter(decided_by=user).order_by("-decided_at"), done=True)[:100])
     return {"mine": mine, "claimable": claimable, "done": done}

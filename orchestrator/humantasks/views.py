@@ -38,7 +38,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tabs = [("mine", "My tasks"), ("claimable", "Claimable"), ("done", "Done")]
     return render(request, "humantasks/inbox.html", {
         "tabs": [(key, label, len(lists[key]), query.params(tab=key)) for key, label in tabs], "tab": tab,
-        "rows": [listing.line(r, now) for r in lists[tab]], "query": query, "errors": list(errors.values()),
+        "rows": [listing.line(r, now) for r in lists[tab][:listing.PAGE_ROWS]], "total": len(lists[tab]),
+        "page_rows": listing.PAGE_ROWS, "query": query, "errors": list(errors.values()),
         "bad": errors, "sorts": listing.SORT_LABELS.items(), "priorities": range(listing.MAX_PRIORITY, -1, -1),
         "now": now}, status=400 if errors else 200)
 

@@ -112,3 +112,13 @@ def test_done_lists_a_late_decision_under_overdue(tasks) -> None:  # type: ignor
     html = page("?tab=done&overdue=1")
     assert listed(html) == [tasks["late"]] and "decided late" in html
     assert HumanTask.objects.get(task_id=tasks["late"]).decided_at is not None
+
+
+def test_a_long_list_shows_its_first_rows_and_says_how_many_there_are(tasks, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from orchestrator.humantasks import listing
+
+    monkeypatch.setattr(listing, "PAGE_ROWS", 2)
+    html = page("?tab=claimable")
+    assert len(listed(html)) == 2 and "Showing the first 2 of 3" in html
+    assert 'Claimable<span class="ib-count">3</span>' in html
+    assert "Showing the first" not in page("?tab=claimable&priority=5")

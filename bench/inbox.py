@@ -120,10 +120,24 @@ def _run(url: str, n_open: int, history: int, reps: int) -> int:
         service.sync()
         calls += 1
     print(f"first syncs: {calls} calls, {(time.perf_counter() - t0) * 1000 / max(calls, 1):.0f} ms each (500 rows)")
+    p50, p95 = _timed(service.sync, reps)
+    print(f"sync, nothing new: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    if os.environ.get("BENCH_EXPLAIN"):  # the plans of sync's two statements
+        from django.db.models import Exists, OuterRef
+
+        from executions.models import Task
+
+        fresh = Task.objects.filter(task_type="HUMAN", status="IN_PROGRESS").filter(
+            ~Exists(HumanTask.objects.filter(task_id=OuterRef("id"))))
+        print(fresh.explain(analyze=True))
+        pending = Task.objects.filter(id=OuterRef("task_id"), task_type="HUMAN", status="IN_PROGRESS")
+        print(HumanTask.objects.filter(status__in=service.OPEN_STATES).filter(~Exists(pending)).explain(analyze=True))
     user = User.objects.create_user("ann", password="pw")
     user.groups.add(Group.objects.create(name="g1"))
     client = Client()
     client.force_login(user)
+    p50, p95 = _timed(lambda: service.inbox(user), reps)
+    print(f"service.inbox (sync + the three lists): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     cases = {
         "claimable": "/inbox/?tab=claimable",
         "claimable, overdue": "/inbox/?tab=claimable&overdue=1",

@@ -27,6 +27,13 @@ await scenario("inbox-escalation", async ({ page }) => {
   await shot(page, "inbox-escalated-dark");
   await page.goto("/inbox/?tab=claimable&overdue=1");
   info.overdueList = await page.locator("#inbox").innerText();
+  // A bad filter value: named in a banner, the list still shown (no JS involved).
+  await page.goto("/inbox/?tab=claimable&priority=high&workflow=browser_escalate_soon");
+  info.badFilter = await page.locator("#ib-errors").innerText();
+  info.badFilterRows = await page.locator("#inbox tr[data-task]").count();
+  await shot(page, "inbox-bad-filter-dark");
+  await page.evaluate(() => { document.documentElement.dataset.theme = "light"; });
+  await shot(page, "inbox-bad-filter-light");
   await page.goto("/inbox/?tab=claimable");
   await page.evaluate(() => { window.notReloaded = true; });
   console.log("READY");

@@ -54,5 +54,6 @@ def test_an_overdue_task_escalates_to_the_next_group_who_sees_it_as_claimable(ed
     assert data["rowClass"] == "ib-overdue"
     assert "escalated" in data["rowText"] and "overdue by" in data["rowText"]
     assert "approve" in data["overdueList"]
+    assert "priority: 'high' is not a whole number" in data["badFilter"] and data["badFilterRows"] == 1
     assert (data["badgeBefore"], data["navBefore"]) == ("1", "1")
     assert (data["badgeAfter"], data["navAfter"], data["notReloaded"]) == ("2", "2", True)

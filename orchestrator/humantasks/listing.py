@@ -11,6 +11,7 @@ HumanTask queryset. Sorting:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,7 +66,7 @@ def parse(params: Mapping[str, str]) -> tuple[Query, dict[str, str]]:
     min_priority: int | None = None
     raw = (params.get("priority") or "").strip()
     if raw:
-        if raw.isdigit() and 0 <= int(raw) <= MAX_PRIORITY:
+        if re.fullmatch(r"[0-9]{1,2}", raw) and int(raw) <= MAX_PRIORITY:
             min_priority = int(raw)
         else:
             errors["priority"] = f"priority: {raw[:40]!r} is not a whole number from 0 to {MAX_PRIORITY}"

@@ -39,6 +39,7 @@
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (c) {
         paintNav(c);
+        try { sessionStorage.setItem("baton.inboxCounts", JSON.stringify({ at: Date.now(), counts: c })); } catch (e) {}
         if (!reread) return;
         var now = rendered(), filtered = location.search.replace(/(^\?|&)(tab|sort)=[^&]*/g, "") !== "";
         // With filters the tab numbers are of the filtered lists: any change of the totals re-reads.
@@ -50,7 +51,11 @@
       .catch(function () {});
   }
 
-  poll();
+  // Other pages show the nav count from the last 30 s when there is one (no request per click).
+  var cached = null;
+  try { cached = JSON.parse(sessionStorage.getItem("baton.inboxCounts") || "null"); } catch (e) {}
+  if (!list && cached && Date.now() - cached.at < 30000) paintNav(cached.counts);
+  else poll();
   if (list) {
     setInterval(function () { if (!document.hidden) poll(); }, EVERY);
     document.addEventListener("visibilitychange", function () { if (!document.hidden) poll(); });

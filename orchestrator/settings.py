@@ -230,6 +230,10 @@ LOGGING = {
 }
 CELERY_BEAT_SCHEDULE = {
     "baton-sweeper": {"task": "orchestrator.tasks.sweep", "schedule": float(BATON["SWEEP_INTERVAL_SECONDS"])},
+    # Human tasks' escalation steps; a step's `after` is minutes in practice, so the sweep tick
+    # is precise enough.
+    "baton-human-escalation": {"task": "orchestrator.tasks.escalate_human_tasks",
+                               "schedule": float(BATON["SWEEP_INTERVAL_SECONDS"])},
 }
 
 # HTTP tasks may reach these hosts even when they resolve to private or loopback addresses

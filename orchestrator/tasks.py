@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from executions import store
 from orchestrator.conf import baton
+from orchestrator.humantasks import sweep as human_sweep
 from orchestrator.services import runtime, system_tasks, workflows
 from orchestrator.services.errors import NotFound, ServiceError
 from orchestrator.systemtasks import registry
@@ -63,6 +64,12 @@ def sweep() -> int:
             log.warning("sweeper could not decide %s now; next tick retries", workflow_id, exc_info=True)
     _resend_lost_messages(now)
     return len(due)
+
+
+@shared_task(name="orchestrator.tasks.escalate_human_tasks", ignore_result=True)
+def escalate_human_tasks() -> int:
+    """Apply the human tasks' escalation steps that are due (see orchestrator.humantasks.sweep)."""
+    return human_sweep.sweep()
 
 
 def _resend_lost_messages(now: datetime) -> None:

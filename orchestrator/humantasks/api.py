@@ -26,8 +26,7 @@ from orchestrator.api.exceptions import BadRequest
 from orchestrator.services.access import Forbidden, Principal
 from orchestrator.services.errors import NotFound
 
-from . import service, transitions, voting
-from .listing import filtered
+from . import listing, service, transitions, voting
 from .models import HumanTask
 
 ACTING_HEADER = "X-Baton-User"
@@ -104,10 +103,25 @@ class HumanApiView(ApiView):
     worker_allowed = True
 
 
+SCOPES = ("mine", "claimable", "done")
+
+
+def listed(user: Any, params: Any) -> list[HumanTask]:
+    """One of the user's inbox lists, narrowed and sorted by the inbox page's own filters (one
+    grammar for both); a bad parameter is a 400 naming it, never a list that hides the mistake."""
+    scope = params.get("scope", "mine")
+    if scope not in SCOPES:
+        raise BadRequest(f"scope: {scope!r} is not one of {', '.join(SCOPES)}")
+    query, errors = listing.parse(params)
+    if errors:
+        raise BadRequest(next(iter(errors.values())))
+    return service.inbox(user, query, timezone.now())[scope]
+
+
 class Tasks(HumanApiView):
     def get(self, request: Request) -> Response:
         user = person(request)
-        rows = filtered(service.inbox(user), request.query_params, timezone.now())
+        rows = listed(user, request.query_params)
         return ok({"totalHits": len(rows), "results": [task_json(r, user) for r in rows]})
 
 

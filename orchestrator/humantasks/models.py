@@ -29,8 +29,18 @@ class HumanTask(models.Model):
                             help_text="The JSON Schema (as when the task was first seen), order, labels.")
     four_eyes = models.BooleanField(default=False)
     reason_required = models.BooleanField(default=True)
-    priority = models.IntegerField(default=0)
+    # 0..10, higher is more urgent (the definition's `priority`, default 5).
+    priority = models.IntegerField(default=5)
     created = models.DateTimeField()
+    correlation_id = models.CharField(max_length=255, blank=True, default="")
+    # Resolved when the task is first seen (dueIn from its scheduled time, or dueAt).
+    due_at = models.DateTimeField(null=True, blank=True)
+    # The escalation chain as resolved (see escalation.chain_to_json), the steps applied so far,
+    # when the last one applied, and when the next is due (what the sweep queries; null: never).
+    escalation = models.JSONField(default=dict, blank=True)
+    escalation_level = models.IntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    next_escalation_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -44,7 +54,12 @@ class HumanTask(models.Model):
     voters = models.JSONField(default=list, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "created"], name="humantask_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created"], name="humantask_status_idx"),
+            models.Index(fields=["next_escalation_at"], name="humantask_escalate_idx",
+                         condition=models.Q(next_escalation_at__isnull=False)),
+            models.Index(fields=["status", "due_at"], name="humantask_due_idx"),
+        ]
         permissions = [("reassign_humantask", "Can reassign a human task of one's groups to another eligible user")]
 
     def __str__(self) -> str:

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from executions.models import Task, Workflow
@@ -27,12 +29,12 @@ from orchestrator.engine.model import TaskState
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import TaskStatus
 from orchestrator.schemas import service as schemas
-from orchestrator.schemas.validation import Compiled
+from orchestrator.schemas.registry import SCHEMAS
 from orchestrator.services import runtime
 from orchestrator.services.commands import HumanAssignment, HumanDecision
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
-from . import transitions, voting
+from . import escalation, listing, transitions, voting
 from .models import HumanTask
 from .transitions import Actor, Facts
 
@@ -65,23 +67,26 @@ def form_of(task_input: dict[str, Any]) -> dict[str, Any]:
 
 def sync(now: datetime | None = None) -> None:
     now = now or timezone.now()
+    # NOT EXISTS (an index probe per pending task) rather than NOT IN over every row ever made.
     fresh = (Task.objects.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value)
-             .exclude(id__in=HumanTask.objects.values("task_id")).select_related("workflow"))
+             .filter(~Exists(HumanTask.objects.filter(task_id=OuterRef("id")))).select_related("workflow"))
     rows = []
     for t in fresh[:500]:
         inputs = t.input or {}
+        created = t.scheduled_time or now
         rows.append(HumanTask(
             task_id=t.id, workflow_id=t.workflow_id, workflow_name=t.workflow.name, ref=t.ref,
             candidate_users=_names(inputs.get("assignees")), candidate_groups=_names(inputs.get("groups")),
             open_to_all="assignees" not in inputs and "groups" not in inputs,
             form=form_of(inputs), four_eyes=inputs.get("fourEyes") is True,
             reason_required=inputs.get("reasonRequiredOnReject") is not False,
-            priority=t.priority, created=t.scheduled_time or now))
+            created=created, correlation_id=t.workflow.correlation_id or "",
+            **escalation.row_fields(inputs, created)))
     HumanTask.objects.bulk_create(rows, ignore_conflicts=True)
     # Bounded by the pending HUMAN tasks, not by every HUMAN task ever run; a removed execution's
     # rows close too.
-    pending = Task.objects.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value).values("id")
-    HumanTask.objects.filter(status__in=OPEN_STATES).exclude(task_id__in=pending).update(status=S.CLOSED)
+    pending = Task.objects.filter(id=OuterRef("task_id"), task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value)
+    HumanTask.objects.filter(status__in=OPEN_STATES).filter(~Exists(pending)).update(status=S.CLOSED)
 
 
 def actor_of(user: Any) -> Actor:
@@ -155,7 +160,8 @@ def check_data(row: HumanTask, data: dict[str, Any]) -> None:
     """Re-validate submitted data against the task's whole schema (the form's own checks are
     a convenience); raises InvalidInput listing each path and rule."""
     schema = (row.form or {}).get("schema") or {}
-    violations = Compiled(schema).violations(data)
+    # with the registered schemas its `baton:schema/...` refs name
+    violations = SCHEMAS.compile_data(schema).violations(data)
     if violations:
         errors = [{"path": v.path, "rule": v.rule, "message": v.message} for v in violations]
         raise InvalidInput("; ".join(f"{v.path}: {v.message}" for v in violations), validation_errors=errors)
@@ -257,15 +263,37 @@ def reassign(task_id: str, user: Any, assignee: str) -> HumanTask:
     return moved[0]
 
 
-def inbox(user: Any) -> dict[str, list[HumanTask]]:
-    """My tasks (claimed by me), claimable by me (OPEN and I am a candidate), done (decided by me)."""
-    sync()
+def _naming(qs: Any, actor: Actor) -> Any:
+    if connection.vendor != "postgresql":
+        return qs
+    named = Q(open_to_all=True) | Q(candidate_users__contains=[actor.username])
+    if actor.groups:
+        named |= Q(candidate_groups__has_any_keys=sorted(actor.groups))
+    return qs.filter(named)
+
+
+def inbox(user: Any, query: listing.Query | None = None, now: datetime | None = None) -> dict[str, list[HumanTask]]:
+    """My tasks (claimed by me), claimable by me (OPEN and I am a candidate), done (decided by me),
+    each narrowed and sorted by `query` (default: the most urgent, then the oldest, first)."""
+    now = now or timezone.now()
+    sync(now)
+    query = query or listing.Query()
     actor = actor_of(user)
     base = HumanTask.objects.select_related("claimed_by", "decided_by")
-    mine = list(base.filter(status=S.CLAIMED, claimed_by=user).order_by("-priority", "created"))
-    # Candidates are JSON lists; matched here rather than in SQL so SQLite (no JSON containment)
-    # answers the same. Bounded: the oldest 1,000 open tasks.
-    open_rows = base.filter(status=S.OPEN).order_by("-priority", "created")[:1000]
+    urgent = ("-priority", "created")
+
+    def narrow(qs: Any, done: bool = False) -> Any:
+        return listing.narrow(qs, query, now, done=done)
+
+    mine = list(narrow(base.filter(status=S.CLAIMED, claimed_by=user).order_by(*urgent)))
+    # The guards decide in Python (SQLite has no JSON containment); PostgreSQL first narrows to
+    # rows naming the user or a group of theirs. Bounded: the first 1,000 in the asked order.
+    open_rows = narrow(_naming(base.filter(status=S.OPEN), actor).order_by(*urgent))[:1000]
     claimable = [r for r in open_rows if transitions.refusal("claim", facts(r), actor) is None]
-    done = list(base.filter(decided_by=user).order_by("-decided_at")[:100])
+    done = list(narrow(base.filter(decided_by=user).order_by("-decided_at"), done=True)[:100])
     return {"mine": mine, "claimable": claimable, "done": done}
+
+
+def counts(user: Any) -> dict[str, int]:
+    """The badge numbers of the user's own three lists (nothing about anyone else's)."""
+    return {key: len(rows) for key, rows in inbox(user).items()}

@@ -11,14 +11,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from executions.models import Workflow
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
-from . import service, transitions, voting
+from . import listing, service, transitions, voting
 from .forms import form_value, schema_form
 from .models import HumanTask
 
@@ -26,13 +27,30 @@ from .models import HumanTask
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    lists = service.inbox(request.user)
+    """The three lists, filtered and sorted by the URL's query (a GET form: works without JS). A
+    bad filter value is named in a banner (400) and ignored; the lists still show."""
+    query, errors = listing.parse(request.GET)
+    now = timezone.now()
+    lists = service.inbox(request.user, query, now)
     tab = request.GET.get("tab", "mine" if lists["mine"] else "claimable")
     if tab not in lists:
         tab = "mine"
     tabs = [("mine", "My tasks"), ("claimable", "Claimable"), ("done", "Done")]
     return render(request, "humantasks/inbox.html", {
-        "tabs": [(key, label, len(lists[key])) for key, label in tabs], "tab": tab, "rows": lists[tab]})
+        "tabs": [(key, label, len(lists[key]), query.params(tab=key)) for key, label in tabs], "tab": tab,
+        "rows": [listing.line(r, now) for r in lists[tab][:listing.PAGE_ROWS]], "total": len(lists[tab]),
+        "page_rows": listing.PAGE_ROWS, "query": query, "errors": list(errors.values()),
+        "bad": errors, "sorts": listing.SORT_LABELS.items(), "priorities": range(listing.MAX_PRIORITY, -1, -1),
+        "now": now}, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def counts(request: HttpRequest) -> JsonResponse:
+    """{mine, claimable, done} for the signed-in user: what the badges and the nav poll."""
+    response = JsonResponse(service.counts(request.user))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _visible(request: HttpRequest, task_id: str) -> HumanTask:

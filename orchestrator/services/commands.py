@@ -182,8 +182,23 @@ class HumanAssignment:
     details: Mapping[str, Any] = field(default_factory=dict, compare=False)  # more for the audit note
 
 
+@dataclass(frozen=True)
+class HumanEscalation:
+    """An escalation step of a HUMAN task came due (the inbox's sweep). With no `result` only the
+    inbox's row moves (new candidates, released to open), like `HumanAssignment`; with one, the
+    chain is exhausted and the task completes or fails as a decision would. `record` re-checks
+    under the workflow lock that the step is still due and raises (a `ServiceError`) when not, so
+    of two racing sweeps one applies it. `data` goes into the `human.escalated` note."""
+
+    task_id: str
+    ref: str
+    data: Mapping[str, Any]
+    record: Callable[[], None] = field(compare=False)
+    result: TaskResult | None = None
+
+
 # Commands that change one workflow under its lock, and the ones that take no workflow lock.
 WorkflowCommand = (Start | Decide | ReportResult | Terminate | Pause | Resume | Remove | Operate
                    | ReopenParentTask | RecordFailureWorkflow | RunSystemTask | HumanDecision
-                   | HumanAssignment)
+                   | HumanAssignment | HumanEscalation)
 Command = WorkflowCommand | Claim | AppendLog | ScheduleFire

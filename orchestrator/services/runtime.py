@@ -51,6 +51,7 @@ from .commands import (
     Decide,
     HumanAssignment,
     HumanDecision,
+    HumanEscalation,
     Operate,
     Pause,
     RecordFailureWorkflow,
@@ -170,6 +171,8 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
         note: Note = (held.status, {"humanTask": command.action, "by": command.by, "taskId": command.task_id,
                                     "kind": kind, **command.details})
         return held, Change(decide=False, notes=(note,)), None
+    if isinstance(command, HumanEscalation):
+        return _human_escalation(command, now)
     if isinstance(command, RunSystemTask):
         by_task = writes.lock_of_task(command.task_id)
         if by_task is None:
@@ -222,6 +225,21 @@ def _human_decision(command: HumanDecision, now: datetime) -> tuple[Workflow, Ch
                                "taskId": command.task_id, "reason": command.result.reason,
                                "kind": f"human.{decision.lower()}", "by": command.decided_by, **command.details})
     return row, replace(change, notes=(*change.notes, note)), task
+
+
+def _human_escalation(command: HumanEscalation, now: datetime) -> tuple[Workflow, Change, TaskState | None]:
+    """A step moves only the inbox's row; an exhausted chain decides the task as a person would."""
+    note = {"kind": "human.escalated", "taskId": command.task_id, "ref": command.ref, "by": "escalation",
+            "data": dict(command.data)}
+    if command.result is None:
+        held = writes.lock_of_task(command.task_id)
+        if held is None:
+            raise NotFound(f"Task {command.task_id} not found")
+        command.record()
+        return held, Change(decide=False, notes=((held.status, note),)), None
+    decision = HumanDecision(command.task_id, command.result, "escalation", lambda _task: command.record())
+    row, change, task = _human_decision(decision, now)
+    return row, replace(change, notes=((row.status, note), *change.notes)), task
 
 
 def _result(command: ReportResult, now: datetime,

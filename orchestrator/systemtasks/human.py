@@ -9,6 +9,7 @@ Its inputParameters describe who may decide and with which form (the inbox reads
              | {"schema": {...JSON Schema...}, "order": [...], "labels": {...}}
     reasonRequiredOnReject: true (default)     fourEyes: false (default)
     approvals: {"required": 2, "rejectionsToFail": 1}   N-of-M (see orchestrator.humantasks.approvals)
+    dueIn / dueAt, priority, escalation, onEscalationExhausted: see `human_timing`
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from orchestrator.engine.problems import Problem, inputs_of, is_dynamic, join, p
 from orchestrator.engine.status import TaskStatus
 from orchestrator.engine.tasktype import RunOps, TaskType
 from orchestrator.schemas.validation import schema_problems
+
+from . import human_timing as timing
 
 
 def _names(value: Any) -> bool:
@@ -97,6 +100,43 @@ def _approvals_problems(spec: Any, assignees: Any, groups: Any, path: str, ref: 
     return out
 
 
+def _time_problems(inputs: Mapping[str, Any], ip: str, ref: str | None) -> list[Problem]:
+    """dueIn/dueAt (WF.E070), priority (WF.E071), escalation (WF.E072), onEscalationExhausted
+    (WF.E073); a `${...}` value is known only at run time and passes."""
+    out: list[Problem] = []
+
+    def bad(pid: str, p: str, why: str, *value: Any) -> None:
+        out.append(problem(pid, p, f"{where(p)} {why}", ref, *value))
+
+    checks: tuple[tuple[str, str, Any], ...] = (
+        ("WF.E070", "dueIn", timing.parse_span), ("WF.E070", "dueAt", timing.parse_moment),
+        ("WF.E071", "priority", timing.priority_of), ("WF.E073", "onEscalationExhausted", timing.exhausted_of))
+    for pid, key, parse in checks:
+        value = inputs.get(key)
+        if value is None or is_dynamic(value):
+            continue
+        try:
+            parse(value)
+        except ValueError as exc:
+            text = f"{exc}." if isinstance(value, dict) else f"{shown(value)} {exc}."
+            bad(pid, join(ip, key), text, value)
+    if inputs.get("dueIn") is not None and inputs.get("dueAt") is not None:
+        bad("WF.E070", join(ip, "dueAt"), "and dueIn are both set: give one of them.")
+    steps = inputs.get("escalation")
+    if steps is not None and not is_dynamic(steps):
+        if not isinstance(steps, list) or not steps:
+            bad("WF.E072", join(ip, "escalation"), "is not a non-empty list of steps {after, assignees, groups}.")
+        else:
+            for i, spec in enumerate(steps):
+                try:
+                    timing.step_of(spec)
+                except ValueError as exc:
+                    bad("WF.E072", join(join(ip, "escalation"), i), f"{exc}.")
+    if inputs.get("onEscalationExhausted") is not None and steps is None:
+        bad("WF.E073", join(ip, "onEscalationExhausted"), "is set but there is no escalation to exhaust.")
+    return out
+
+
 class Human(TaskType):
     type_name = "HUMAN"
     retriable = True
@@ -119,7 +159,7 @@ class Human(TaskType):
             if value is not None and not isinstance(value, bool) and not is_dynamic(value):
                 p = join(ip, key)
                 out.append(problem("WF.E061", p, f"{where(p)} {shown(value)} is not a boolean.", ref, value))
-        return out
+        return out + _time_problems(inputs, ip, ref)
 
     def waits_for_signal(self, task_input: Mapping[str, Any]) -> bool:
         return True

@@ -122,6 +122,7 @@ PAGES: dict[str, str] = {
     "schedules/<str:name>/<str:action>/": PAGE_4XX,
     # the inbox: any logged-in user; a task they may not see is a 404, actions are POST-only
     "inbox/": PAGE,
+    "inbox/counts/": PAGE,  # the signed-in user's own badge numbers (JSON)
     "inbox/<str:task_id>/": PAGE_4XX,
     "inbox/<str:task_id>/decide/": PAGE_4XX,
     "inbox/<str:task_id>/<str:action>/": PAGE_4XX,

@@ -204,6 +204,27 @@ WF_CASES: list[tuple[str, Any, str]] = [
         "$.tasks[0].inputParameters.approvals.required",
     ),
     (
+        "WF.E070",
+        wf(node("HUMAN", "h", inputParameters={"dueIn": "soonish"})),
+        "$.tasks[0].inputParameters.dueIn",
+    ),
+    (
+        "WF.E071",
+        wf(node("HUMAN", "h", inputParameters={"priority": 11})),
+        "$.tasks[0].inputParameters.priority",
+    ),
+    (
+        "WF.E072",
+        wf(node("HUMAN", "h", inputParameters={"escalation": [{"after": "PT1H", "groups": ["a"]}, {"after": "1h"}]})),
+        "$.tasks[0].inputParameters.escalation[1]",
+    ),
+    (
+        "WF.E073",
+        wf(node("HUMAN", "h", inputParameters={"escalation": [{"after": 60, "groups": ["a"]}],
+                                               "onEscalationExhausted": {"action": "SKIP"}})),
+        "$.tasks[0].inputParameters.onEscalationExhausted",
+    ),
+    (
         "WF.E050",
         wf(node("TERMINATE", "t", inputParameters={"terminationStatus": "DONE"})),
         "$.tasks[0].inputParameters.terminationStatus",

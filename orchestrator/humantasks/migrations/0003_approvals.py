@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("humantasks", "0001_human_tasks"),
+        ("humantasks", "0002_due_escalation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

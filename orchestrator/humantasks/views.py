@@ -15,10 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from executions.models import Workflow
+from executions.models import Task, Workflow
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
-from . import service, transitions
+from . import context, outline, service, transitions
 from .forms import form_value, schema_form
 from .models import HumanTask
 
@@ -53,11 +53,15 @@ def _page(request: HttpRequest, row: HumanTask, form: Any = None, error: str = "
                            initial=initial)
     actor = service.actor_of(request.user)
     facts = service.facts(row)
-    wf = Workflow.objects.filter(pk=row.workflow_id).only("id", "name", "version", "input", "status",
-                                                           "created_by").first()
+    wf = (Workflow.objects.filter(pk=row.workflow_id).select_related("snapshot")
+          .only("id", "name", "version", "input", "status", "created_by", "snapshot__definition").first())
+    task = Task.objects.filter(pk=row.task_id).values("input", "node_ref").first() or {}
+    items = context.summary(task.get("input"))
     return render(request, "humantasks/task.html", {
-        "row": row, "form": form, "error": error, "wf": wf,
-        "wf_input": json.dumps(wf.input if wf else {}, indent=2, sort_keys=True),
+        "row": row, "form": form, "error": error, "wf": wf, "context_items": items,
+        # Without `contextParameters` the page shows the workflow input, as it always has.
+        "wf_input": json.dumps(wf.input if wf else {}, indent=2, sort_keys=True) if items is None else "",
+        "steps": outline.load(row.workflow_id, wf.snapshot.definition, task.get("node_ref") or row.ref) if wf else [],
         "data_json": json.dumps(row.data or {}, indent=2, sort_keys=True),
         "can": {name: transitions.refusal(name, facts, actor) is None for name in transitions.TRANSITIONS},
         "why_not_claim": transitions.refusal("claim", facts, actor), "form_error": spec.get("error", ""),

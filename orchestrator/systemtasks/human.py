@@ -8,6 +8,8 @@ Its inputParameters describe who may decide and with which form (the inbox reads
     form:      {"name": "expense", "version": 1}            a registered schema (version optional)
              | {"schema": {...JSON Schema...}, "order": [...], "labels": {...}}
     reasonRequiredOnReject: true (default)     fourEyes: false (default)
+    contextParameters: {"Amount": "${workflow.input.amount}", ...}   label → value shown to the
+             approver (resolved like any input; the task page shows these instead of the input)
 """
 
 from __future__ import annotations
@@ -65,6 +67,17 @@ def _form_problems(form: Any, path: str, ref: str | None) -> list[Problem]:
     return out
 
 
+def _context_problems(context: Any, path: str, ref: str | None) -> list[Problem]:
+    """An object of label → value (usually a `${...}`); a label must say something."""
+    if context is None or is_dynamic(context):
+        return []
+    if not isinstance(context, dict):
+        return [problem("WF.E070", path, f"{where(path)} {shown(context)} is not an object of label → value.",
+                        ref, context)]
+    return [problem("WF.E070", path, f"{where(path)} has an empty label.", ref)
+            for label in context if not label.strip()][:1]
+
+
 class Human(TaskType):
     type_name = "HUMAN"
     retriable = True
@@ -80,6 +93,7 @@ class Human(TaskType):
                 text = f"{where(p)} {shown(value)} is not a list of names or a ${{...}} expression."
                 out.append(problem("WF.E058", p, text, ref, value))
         out += _form_problems(inputs.get("form"), join(ip, "form"), ref)
+        out += _context_problems(inputs.get("contextParameters"), join(ip, "contextParameters"), ref)
         for key in ("reasonRequiredOnReject", "fourEyes"):
             value = inputs.get(key)
             if value is not None and not isinstance(value, bool) and not is_dynamic(value):

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<str:task_id>/", views.task_page, name="task"),
     path("<str:task_id>/decide/", views.decide, name="decide"),
+    path("<str:task_id>/comment/", views.comment, name="comment"),
     path("<str:task_id>/<str:action>/", views.task_action, name="action"),
 ]

@@ -13,12 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from executions.models import Task, Workflow
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
-from . import context, outline, service, transitions
+from . import comments, context, outline, service, transitions
 from .forms import form_value, schema_form
 from .models import HumanTask
 
@@ -45,7 +46,8 @@ def _visible(request: HttpRequest, task_id: str) -> HumanTask:
     return row
 
 
-def _page(request: HttpRequest, row: HumanTask, form: Any = None, error: str = "", status: int = 200) -> HttpResponse:
+def _page(request: HttpRequest, row: HumanTask, form: Any = None, error: str = "", status: int = 200,
+          comment: tuple[str, str] = ("", "")) -> HttpResponse:
     spec = row.form or {}
     if form is None:
         initial = {k: v for k, v in (row.data or {}).items() if not isinstance(v, dict)}
@@ -59,6 +61,7 @@ def _page(request: HttpRequest, row: HumanTask, form: Any = None, error: str = "
     items = context.summary(task.get("input"))
     return render(request, "humantasks/task.html", {
         "row": row, "form": form, "error": error, "wf": wf, "context_items": items,
+        "comments": comments.listed(row.task_id), "comment_text": comment[0], "comment_error": comment[1],
         # Without `contextParameters` the page shows the workflow input, as it always has.
         "wf_input": json.dumps(wf.input if wf else {}, indent=2, sort_keys=True) if items is None else "",
         "steps": outline.load(row.workflow_id, wf.snapshot.definition, task.get("node_ref") or row.ref) if wf else [],
@@ -117,3 +120,15 @@ def decide(request: HttpRequest, task_id: str) -> HttpResponse:
         return _page(request, row, form, exc.message, status=exc.status_code)
     messages.success(request, "Approved: the workflow moves on." if approve else "Rejected.")
     return redirect("humantasks:inbox")
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, task_id: str) -> HttpResponse:
+    row = _visible(request, task_id)
+    text = request.POST.get("text", "")
+    try:
+        comments.add(task_id, request.user, text)
+    except ServiceError as exc:
+        return _page(request, row, status=exc.status_code, comment=(text, exc.message.removeprefix("text: ")))
+    return redirect(f"{reverse('humantasks:task', args=[task_id])}#ht-comments")

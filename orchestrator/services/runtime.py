@@ -51,6 +51,7 @@ from .commands import (
     Decide,
     HumanAssignment,
     HumanDecision,
+    HumanNote,
     Operate,
     Pause,
     RecordFailureWorkflow,
@@ -168,6 +169,8 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
         command.record()
         note: Note = (held.status, {"humanTask": command.action, "by": command.by, "taskId": command.task_id})
         return held, Change(decide=False, notes=(note,)), None
+    if isinstance(command, HumanNote):
+        return _human_note(command)
     if isinstance(command, RunSystemTask):
         by_task = writes.lock_of_task(command.task_id)
         if by_task is None:
@@ -202,6 +205,15 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
             return row, Change(workflow={"output": output}, decide=False), None
         # ScheduleFire wraps a Start (see `_fire`); HumanDecision is a ReportResult with a guard.
     raise TypeError(f"not a command: {command!r}")  # pragma: no cover - a new command without a case
+
+
+def _human_note(command: HumanNote) -> tuple[Workflow, Change, TaskState | None]:
+    held = writes.lock_of_task(command.task_id)
+    if held is None:
+        raise NotFound(f"Task {command.task_id} not found")
+    command.record()
+    note: Note = (held.status, {**command.payload, "humanTask": command.kind, "taskId": command.task_id})
+    return held, Change(decide=False, notes=(note,)), None
 
 
 def _human_decision(command: HumanDecision, now: datetime) -> tuple[Workflow, Change, TaskState | None]:

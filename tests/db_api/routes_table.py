@@ -114,6 +114,7 @@ PAGES: dict[str, str] = {
     "inbox/": PAGE,
     "inbox/<str:task_id>/": PAGE_4XX,
     "inbox/<str:task_id>/decide/": PAGE_4XX,
+    "inbox/<str:task_id>/comment/": PAGE_4XX,
     "inbox/<str:task_id>/<str:action>/": PAGE_4XX,
 }
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from executions.models import Task, Workflow
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
-from . import comments, context, outline, service, transitions
+from . import comments, context, links, outline, service, transitions
 from .forms import form_value, schema_form
 from .models import HumanTask
 
@@ -57,14 +57,14 @@ def _page(request: HttpRequest, row: HumanTask, form: Any = None, error: str = "
     facts = service.facts(row)
     wf = (Workflow.objects.filter(pk=row.workflow_id).select_related("snapshot")
           .only("id", "name", "version", "input", "status", "created_by", "snapshot__definition").first())
-    task = Task.objects.filter(pk=row.task_id).values("input", "node_ref").first() or {}
-    items = context.summary(task.get("input"))
+    task_input, node_ref = Task.objects.filter(pk=row.task_id).values_list("input", "node_ref").first() or ({}, "")
+    items = context.summary(task_input)
     return render(request, "humantasks/task.html", {
         "row": row, "form": form, "error": error, "wf": wf, "context_items": items,
         "comments": comments.listed(row.task_id), "comment_text": comment[0], "comment_error": comment[1],
         # Without `contextParameters` the page shows the workflow input, as it always has.
         "wf_input": json.dumps(wf.input if wf else {}, indent=2, sort_keys=True) if items is None else "",
-        "steps": outline.load(row.workflow_id, wf.snapshot.definition, task.get("node_ref") or row.ref) if wf else [],
+        "steps": outline.load(row.workflow_id, wf.snapshot.definition, node_ref or row.ref) if wf else [],
         "data_json": json.dumps(row.data or {}, indent=2, sort_keys=True),
         "can": {name: transitions.refusal(name, facts, actor) is None for name in transitions.TRANSITIONS},
         "why_not_claim": transitions.refusal("claim", facts, actor), "form_error": spec.get("error", ""),
@@ -132,3 +132,30 @@ def comment(request: HttpRequest, task_id: str) -> HttpResponse:
     except ServiceError as exc:
         return _page(request, row, status=exc.status_code, comment=(text, exc.message.removeprefix("text: ")))
     return redirect(f"{reverse('humantasks:task', args=[task_id])}#ht-comments")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def act(request: HttpRequest, task_id: str, token: str) -> HttpResponse:
+    """A signed one-click link: GET shows what it would do, the CSRF POST does it."""
+    try:
+        link = links.verify(task_id, token, request.user)
+    except links.LinkRefused as exc:
+        return render(request, "humantasks/link_error.html", {"message": exc.message}, status=exc.status_code)
+    row = _visible(request, task_id)
+    page = {"row": row, "link": link, "reason": "", "error": "",
+            "context_items": context.summary(Task.objects.filter(pk=task_id).values_list("input", flat=True).first()),
+            "full_page": links.needs_the_full_page(row, link.action),
+            "why_not": links.refusal(row, request.user, link.action)}
+    if request.method == "GET" or page["full_page"] or page["why_not"]:
+        return render(request, "humantasks/act.html", page, status=409 if page["why_not"] else 200)
+    reason = request.POST.get("reason", "")
+    try:
+        links.perform(row, request.user, link.action, reason)
+    except ServiceError as exc:
+        if isinstance(exc, InvalidInput) and link.action == "approve":
+            page["full_page"] = True  # the form's schema wants data a click cannot give
+        return render(request, "humantasks/act.html", {**page, "reason": reason, "error": exc.message},
+                      status=exc.status_code)
+    messages.success(request, "Approved: the workflow moves on." if link.action == "approve" else "Rejected.")
+    return redirect("humantasks:task", task_id=task_id)

@@ -115,6 +115,7 @@ PAGES: dict[str, str] = {
     "inbox/<str:task_id>/": PAGE_4XX,
     "inbox/<str:task_id>/decide/": PAGE_4XX,
     "inbox/<str:task_id>/comment/": PAGE_4XX,
+    "inbox/<str:task_id>/act/<str:token>/": PAGE_4XX,  # a junk token: 400
     "inbox/<str:task_id>/<str:action>/": PAGE_4XX,
 }
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from executions.models import Task, Workflow
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
-from . import comments, context, links, outline, service, transitions
+from . import comments, context, field_errors, links, outline, service, transitions
 from .forms import form_value, schema_form
 from .models import HumanTask
 
@@ -47,7 +47,9 @@ def _visible(request: HttpRequest, task_id: str) -> HumanTask:
 
 
 def _page(request: HttpRequest, row: HumanTask, form: Any = None, error: str = "", status: int = 200,
-          comment: tuple[str, str] = ("", "")) -> HttpResponse:
+          **typed: str) -> HttpResponse:
+    """The task page; `typed` carries what a refused POST sent back (comment_text, comment_error,
+    reason, reason_error) so nothing typed is lost and each error shows beside its field."""
     spec = row.form or {}
     if form is None:
         initial = {k: v for k, v in (row.data or {}).items() if not isinstance(v, dict)}
@@ -61,7 +63,8 @@ def _page(request: HttpRequest, row: HumanTask, form: Any = None, error: str = "
     items = context.summary(task_input)
     return render(request, "humantasks/task.html", {
         "row": row, "form": form, "error": error, "wf": wf, "context_items": items,
-        "comments": comments.listed(row.task_id), "comment_text": comment[0], "comment_error": comment[1],
+        "field_errors": field_errors.mark(form),
+        "comments": comments.listed(row.task_id), **typed,
         # Without `contextParameters` the page shows the workflow input, as it always has.
         "wf_input": json.dumps(wf.input if wf else {}, indent=2, sort_keys=True) if items is None else "",
         "steps": outline.load(row.workflow_id, wf.snapshot.definition, node_ref or row.ref) if wf else [],
@@ -99,10 +102,14 @@ def task_action(request: HttpRequest, task_id: str, action: str) -> HttpResponse
 @require_http_methods(["POST"])
 def decide(request: HttpRequest, task_id: str) -> HttpResponse:
     row = _visible(request, task_id)
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        return _page(request, row, error="decision: choose Approve or Reject.", status=400)
+    approve = decision == "approve"
     spec = row.form or {}
+    # Only an approval submits the form: a rejection must not come back with the fields marked.
     form = schema_form(spec.get("schema") or {}, order=spec.get("order") or (), labels=spec.get("labels"),
-                       data=request.POST)
+                       data=request.POST if approve else None)
     try:
         if approve:
             if not form.is_valid():
@@ -111,11 +118,14 @@ def decide(request: HttpRequest, task_id: str) -> HttpResponse:
         else:
             service.decide(task_id, request.user, approve=False, reason=request.POST.get("reason", ""))
     except InvalidInput as exc:
+        typed = {"reason": request.POST.get("reason", "")}
         for err in exc.validation_errors:
             key = str(err.get("path", "")).removeprefix("$.")
-            if key in form.fields and form.is_bound:
+            if key == "reason":
+                typed["reason_error"] = exc.message.removeprefix("reason: ")
+            elif key in form.fields and form.is_bound:
                 form.add_error(key, str(err.get("message")))
-        return _page(request, row, form, exc.message, status=400)
+        return _page(request, row, form, exc.message, status=400, **typed)
     except ServiceError as exc:
         return _page(request, row, form, exc.message, status=exc.status_code)
     messages.success(request, "Approved: the workflow moves on." if approve else "Rejected.")
@@ -130,7 +140,8 @@ def comment(request: HttpRequest, task_id: str) -> HttpResponse:
     try:
         comments.add(task_id, request.user, text)
     except ServiceError as exc:
-        return _page(request, row, status=exc.status_code, comment=(text, exc.message.removeprefix("text: ")))
+        return _page(request, row, status=exc.status_code, comment_text=text,
+                     comment_error=exc.message.removeprefix("text: "))
     return redirect(f"{reverse('humantasks:task', args=[task_id])}#ht-comments")
 
 

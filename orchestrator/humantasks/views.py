@@ -7,6 +7,7 @@ service call. A user who may not see a task gets a 404 (its existence is not dis
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib import messages
@@ -155,6 +156,7 @@ def act(request: HttpRequest, task_id: str, token: str) -> HttpResponse:
         return render(request, "humantasks/link_error.html", {"message": exc.message}, status=exc.status_code)
     row = _visible(request, task_id)
     page = {"row": row, "link": link, "reason": "", "error": "",
+            "expires": datetime.fromtimestamp(link.expires, tz=UTC),
             "context_items": context.summary(Task.objects.filter(pk=task_id).values_list("input", flat=True).first()),
             "full_page": links.needs_the_full_page(row, link.action),
             "why_not": links.refusal(row, request.user, link.action)}

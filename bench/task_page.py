@@ -25,9 +25,12 @@ DEFINITION = """{"name": "bench_expense", "version": 1, "tasks": [
   {"name": "loop", "taskReferenceName": "loop", "type": "DO_WHILE", "loopCondition": "false",
    "loopOver": [{"name": "t", "taskReferenceName": "t0", "type": "SIMPLE"}]},
   {"name": "approve", "taskReferenceName": "approve", "type": "HUMAN"},
-  {"name": "s3", "taskReferenceName": "s3", "type": "SIMPLE"}, {"name": "s4", "taskReferenceName": "s4", "type": "SIMPLE"},
-  {"name": "s5", "taskReferenceName": "s5", "type": "SIMPLE"}, {"name": "s6", "taskReferenceName": "s6", "type": "SIMPLE"},
-  {"name": "s7", "taskReferenceName": "s7", "type": "SIMPLE"}, {"name": "s8", "taskReferenceName": "s8", "type": "SIMPLE"},
+  {"name": "s3", "taskReferenceName": "s3", "type": "SIMPLE"},
+  {"name": "s4", "taskReferenceName": "s4", "type": "SIMPLE"},
+  {"name": "s5", "taskReferenceName": "s5", "type": "SIMPLE"},
+  {"name": "s6", "taskReferenceName": "s6", "type": "SIMPLE"},
+  {"name": "s7", "taskReferenceName": "s7", "type": "SIMPLE"},
+  {"name": "s8", "taskReferenceName": "s8", "type": "SIMPLE"},
   {"name": "s9", "taskReferenceName": "s9", "type": "SIMPLE"}]}"""
 HUMAN_INPUT = """'{"contextParameters": {"Amount": 1250, "Employee": "Kim", "Lines": [{"item": "train", "eur": 1250}]},
   "form": {"schema": {"type": "object", "properties": {"note": {"type": "string"}}}}}'::jsonb"""
@@ -39,7 +42,8 @@ INSERT INTO executions_definitionsnapshot (digest, name, version, definition, cr
 VALUES ('bench', 'bench_expense', 1, '{DEFINITION}', now());
 INSERT INTO executions_workflow (id, name, version, snapshot_id, status, input, output, variables, correlation_id,
   reason, priority, task_to_domain, failed_refs, failed_task_names, created_by, create_time, update_time, seq)
-SELECT 'wf-' || lpad(i::text, 8, '0'), 'bench_expense', 1, 'bench', CASE WHEN i % 10 = 0 THEN 'RUNNING' ELSE 'COMPLETED' END,
+SELECT 'wf-' || lpad(i::text, 8, '0'), 'bench_expense', 1, 'bench',
+       CASE WHEN i % 10 = 0 THEN 'RUNNING' ELSE 'COMPLETED' END,
        jsonb_build_object('amount', i % 1000), '{{}}', '{{}}', 'corr-' || i, NULL, 0, '{{}}', '[]', '[]', 'req',
        now() - (i || ' seconds')::interval, now(), 10
 FROM generate_series(1, %(runs)s) AS i;
@@ -48,15 +52,16 @@ SELECT 'tk-' || w || '-' || s, 'wf-' || lpad(w::text, 8, '0'),
        (ARRAY['prep', 'loop', 'approve', 's3', 's4', 's5', 's6', 's7', 's8', 's9'])[s],
        (ARRAY['prep', 'loop', 'approve', 's3', 's4', 's5', 's6', 's7', 's8', 's9'])[s],
        CASE WHEN s = 3 THEN 'HUMAN' WHEN s = 2 THEN 'DO_WHILE' ELSE 'SIMPLE' END, 't', 't',
-       CASE WHEN w % 10 = 0 AND s = 3 THEN 'IN_PROGRESS' WHEN w % 10 = 0 AND s > 3 THEN 'SCHEDULED' ELSE 'COMPLETED' END,
+       CASE WHEN w % 10 = 0 AND s = 3 THEN 'IN_PROGRESS' WHEN w % 10 = 0 AND s > 3 THEN 'SCHEDULED'
+            ELSE 'COMPLETED' END,
        s, 0, 0, CASE WHEN s = 3 THEN {HUMAN_INPUT} ELSE '{{}}'::jsonb END, '{{}}', 0, now(), now(), now(), now(),
        0, 0, 3600, 1, 'bench-worker', false, true, w % 10 = 0 AND s = 3
 FROM generate_series(1, %(runs)s) AS w, generate_series(1, 10) AS s
 WHERE w % 10 <> 0 OR s <= 3;
 INSERT INTO executions_workflow (id, name, version, snapshot_id, status, input, output, variables, reason, priority,
   task_to_domain, failed_refs, failed_task_names, created_by, create_time, update_time, seq)
-VALUES ('wf-big', 'bench_expense', 1, 'bench', 'RUNNING', '{{"big": true}}', '{{}}', '{{}}', NULL, 0, '{{}}', '[]', '[]',
-        'req', now(), now(), 1003);
+VALUES ('wf-big', 'bench_expense', 1, 'bench', 'RUNNING', '{{"big": true}}', '{{}}', '{{}}', NULL, 0, '{{}}',
+        '[]', '[]', 'req', now(), now(), 1003);
 INSERT INTO executions_task {TASK_COLUMNS}
 SELECT 'tk-big-' || s, 'wf-big', CASE WHEN s = 0 THEN 'prep' WHEN s = 1001 THEN 'loop' ELSE 't0__' || s END,
        CASE WHEN s = 0 THEN 'prep' WHEN s = 1001 THEN 'loop' ELSE 't0' END,
@@ -68,6 +73,17 @@ VALUES ('tk-big-human', 'wf-big', 'approve', 'approve', 'HUMAN', 'approve', 'app
         {HUMAN_INPUT}, '{{}}', 0, now(), now(), NULL, now(), 0, 0, 3600, 0, NULL, false, false, true);
 ANALYZE;
 """
+
+
+class QueryTimer(list[tuple[float, str]]):
+    """An execute wrapper that keeps (ms, sql) of each query."""
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.append(((time.perf_counter() - t0) * 1000, sql))
 
 
 def main() -> int:
@@ -130,20 +146,12 @@ def _run(url: str, runs: int, reps: int, verbose: bool) -> int:
     }
     print(f"{'case':54} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  (their time, first request)")
     for label, (method, path) in cases.items():
-        def call() -> int:
+        def call(method: str = method, path: str = path) -> int:
             response = client.post(path, {"text": "ok"}) if method == "POST" else client.get(path)
             return int(response.status_code)
 
-        queries: list[tuple[float, str]] = []
-
-        def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-            t0 = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                queries.append(((time.perf_counter() - t0) * 1000, sql))
-
-        with connection.execute_wrapper(timed):
+        queries = QueryTimer()
+        with connection.execute_wrapper(queries):
             status = call()
         assert status in (200, 302), (path, status)
         times = []

@@ -135,8 +135,13 @@ def test_four_eyes_still_applies_to_a_link(people) -> None:  # type: ignore[no-u
 
 def test_a_form_with_required_fields_sends_people_to_the_task_page(people) -> None:  # type: ignore[no-untyped-def]
     task = start("lk_form", form=REQUIRED_FORM)
-    page = login("ann").get(links.signed_link(task, "ann", "approve")).content.decode()
+    ann, url = login("ann"), links.signed_link(task, "ann", "approve")
+    page = ann.get(url).content.decode()
     assert 'id="ht-full-page"' in page and f'href="/inbox/{task}/"' in page and 'id="ht-act-btn"' not in page
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert csrf
+    assert 'id="ht-full-page"' in ann.post(url, {"csrfmiddlewaretoken": csrf.group(1)}).content.decode()
+    assert state(task) == ("OPEN", "IN_PROGRESS")  # a POST cannot skip the form
 
 
 def test_a_reject_link_wants_its_reason_and_a_refusal_leaves_no_claim(people) -> None:  # type: ignore[no-untyped-def]

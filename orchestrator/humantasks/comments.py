@@ -13,7 +13,7 @@ from orchestrator.services.commands import HumanNote
 from orchestrator.services.errors import InvalidInput, NotFound
 
 from . import service
-from .models import HumanComment
+from .models import HumanComment, HumanTask
 
 MAX_LENGTH = 4000
 
@@ -23,10 +23,11 @@ def listed(task_id: str) -> list[HumanComment]:
     return list(HumanComment.objects.filter(task_id=task_id).order_by("created", "id"))
 
 
-def add(task_id: str, user: Any, text: str) -> HumanComment:
-    """Add `text` as `user`'s comment; NotFound for a task the user may not see (its existence
-    is not disclosed), InvalidInput naming `text` when it is empty or too long."""
-    row = service.get(task_id)
+def add(row: HumanTask, user: Any, text: str) -> HumanComment:
+    """Add `text` as `user`'s comment on the task of `row` (from `service.get`); NotFound for a
+    task the user may not see (its existence is not disclosed), InvalidInput naming `text` when it
+    is empty or too long."""
+    task_id = row.task_id
     if not service.may_see(row, service.actor_of(user)):
         raise NotFound(f"No human task {task_id}")
     text = text.strip()

@@ -62,9 +62,11 @@ def form_of(task_input: dict[str, Any]) -> dict[str, Any]:
             "order": spec.get("order") or [], "labels": spec.get("labels") or {}}
 
 
-def sync(now: datetime | None = None) -> None:
+def sync(now: datetime | None = None, only: str | None = None) -> None:
+    """`only`: bring just this task's row up to date (one task's page need not scan them all)."""
     now = now or timezone.now()
-    fresh = (Task.objects.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value)
+    scope = Task.objects.filter(id=only) if only else Task.objects.all()
+    fresh = (scope.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value)
              .exclude(id__in=HumanTask.objects.values("task_id")).select_related("workflow"))
     rows = []
     for t in fresh[:500]:
@@ -79,8 +81,9 @@ def sync(now: datetime | None = None) -> None:
     HumanTask.objects.bulk_create(rows, ignore_conflicts=True)
     # Bounded by the pending HUMAN tasks, not by every HUMAN task ever run; a removed execution's
     # rows close too.
-    pending = Task.objects.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value).values("id")
-    HumanTask.objects.filter(status__in=OPEN_STATES).exclude(task_id__in=pending).update(status=S.CLOSED)
+    pending = scope.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value).values("id")
+    rows_in_scope = HumanTask.objects.filter(task_id=only) if only else HumanTask.objects.all()
+    rows_in_scope.filter(status__in=OPEN_STATES).exclude(task_id__in=pending).update(status=S.CLOSED)
 
 
 def actor_of(user: Any) -> Actor:
@@ -102,7 +105,7 @@ def facts(row: HumanTask) -> Facts:
 
 
 def get(task_id: str) -> HumanTask:
-    sync()
+    sync(only=task_id)
     row = HumanTask.objects.select_related("claimed_by", "decided_by").filter(task_id=task_id).first()
     if row is None:
         raise NotFound(f"No human task {task_id}")

@@ -139,7 +139,7 @@ def comment(request: HttpRequest, task_id: str) -> HttpResponse:
     row = _visible(request, task_id)
     text = request.POST.get("text", "")
     try:
-        comments.add(task_id, request.user, text)
+        comments.add(row, request.user, text)
     except ServiceError as exc:
         return _page(request, row, status=exc.status_code, comment_text=text,
                      comment_error=exc.message.removeprefix("text: "))

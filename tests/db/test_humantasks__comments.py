@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from executions.models import ExecutionEvent, Task
-from orchestrator.humantasks import comments
+from orchestrator.humantasks import comments, service
 from orchestrator.humantasks.models import HumanComment
 from orchestrator.services import definitions, runtime, workflows
 from orchestrator.services.commands import HumanNote
@@ -32,7 +32,7 @@ def notes() -> list[dict[str, object]]:
 
 
 def test_a_comment_and_its_note_commit_together(task_id: str) -> None:
-    made = comments.add(task_id, User.objects.get(username="ann"), "  looks fine  ")
+    made = comments.add(service.get(task_id), User.objects.get(username="ann"), "  looks fine  ")
     assert (made.author_name, made.text) == ("ann", "looks fine")
     assert [c.pk for c in comments.listed(task_id)] == [made.pk]
     assert notes() == [{"humanTask": "human.commented", "taskId": task_id, "ref": "approve", "by": "ann",
@@ -53,10 +53,10 @@ def test_a_failing_record_rolls_the_note_back(task_id: str) -> None:
 
 def test_only_who_sees_the_task_may_comment_and_the_text_is_bounded(task_id: str) -> None:
     with pytest.raises(NotFound):
-        comments.add(task_id, User.objects.get(username="eve"), "hello")
+        comments.add(service.get(task_id), User.objects.get(username="eve"), "hello")
     ann = User.objects.get(username="ann")
     with pytest.raises(InvalidInput, match="at most 4000"):
-        comments.add(task_id, ann, "x" * 4001)
+        comments.add(service.get(task_id), ann, "x" * 4001)
     with pytest.raises(InvalidInput, match="needs some text"):
-        comments.add(task_id, ann, "\n\t ")
+        comments.add(service.get(task_id), ann, "\n\t ")
     assert not HumanComment.objects.exists() and notes() == []

@@ -150,6 +150,7 @@ def test_a_reject_link_wants_its_reason_and_a_refusal_leaves_no_claim(people) ->
     ann = login("ann")
     refused = confirm(ann, url, reason="  ")
     assert refused.status_code == 400 and "a reason is required" in refused.content.decode()
+    assert 'aria-describedby="err-reason"' in refused.content.decode()  # beside the field
     assert state(task) == ("OPEN", "IN_PROGRESS")  # the claim rolled back with the refused decision
     assert confirm(ann, url, reason="duplicate").status_code == 302
     assert state(task) == ("REJECTED", "FAILED")

@@ -53,6 +53,8 @@ def test_context_parameters_replace_the_workflow_input_resolved_and_escaped(ann:
     assert "<pre class=\"ib-json\">[\n  {\n    &quot;eur&quot;: 40," in context  # pretty-printed
     assert "<dt>Missing</dt><dd>—</dd>" in context
     assert SECRET not in page and 'id="ht-input"' not in page  # the whole input is not shown
+    wf_id = Task.objects.get(pk=task).workflow_id
+    assert wf_id in page and f'href="/executions/{wf_id}"' not in page  # the run page is for staff
 
 
 def test_without_context_parameters_the_page_shows_the_workflow_input(ann: Client) -> None:

@@ -84,3 +84,21 @@ class HumanApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {'approved' if self.approve else 'rejected'} {self.task_id}"
+
+
+class HumanComment(models.Model):
+    """A remark on a human task by someone who may see it; shown oldest first on the task page
+    and noted (`human.commented`) on the run's event log."""
+
+    task_id = models.CharField(max_length=64, db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    author_name = models.CharField(max_length=150, help_text="Kept when the user is deleted.")
+    text = models.TextField()
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} on {self.task_id}"

@@ -65,10 +65,12 @@ def form_of(task_input: dict[str, Any]) -> dict[str, Any]:
             "order": spec.get("order") or [], "labels": spec.get("labels") or {}}
 
 
-def sync(now: datetime | None = None) -> None:
+def sync(now: datetime | None = None, only: str | None = None) -> None:
+    """`only`: bring just this task's row up to date (one task's page need not scan them all)."""
     now = now or timezone.now()
+    scope = Task.objects.filter(id=only) if only else Task.objects.all()
     # NOT EXISTS (an index probe per pending task) rather than NOT IN over every row ever made.
-    fresh = (Task.objects.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value)
+    fresh = (scope.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value)
              .filter(~Exists(HumanTask.objects.filter(task_id=OuterRef("id")))).select_related("workflow"))
     rows = []
     for t in fresh[:500]:
@@ -86,7 +88,8 @@ def sync(now: datetime | None = None) -> None:
     # Bounded by the pending HUMAN tasks, not by every HUMAN task ever run; a removed execution's
     # rows close too.
     pending = Task.objects.filter(id=OuterRef("task_id"), task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value)
-    HumanTask.objects.filter(status__in=OPEN_STATES).filter(~Exists(pending)).update(status=S.CLOSED)
+    rows_in_scope = HumanTask.objects.filter(task_id=only) if only else HumanTask.objects.all()
+    rows_in_scope.filter(status__in=OPEN_STATES).filter(~Exists(pending)).update(status=S.CLOSED)
 
 
 def actor_of(user: Any) -> Actor:
@@ -111,7 +114,7 @@ def facts(row: HumanTask) -> Facts:
 
 
 def get(task_id: str) -> HumanTask:
-    sync()
+    sync(only=task_id)
     row = HumanTask.objects.select_related("claimed_by", "decided_by").filter(task_id=task_id).first()
     if row is None:
         raise NotFound(f"No human task {task_id}")

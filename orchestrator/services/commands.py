@@ -197,8 +197,20 @@ class HumanEscalation:
     result: TaskResult | None = None
 
 
+@dataclass(frozen=True)
+class HumanNote:
+    """Something happened on a HUMAN task that changes nothing of the execution but belongs on
+    the run's audit trail (a comment: kind `human.commented`). `record` writes the inbox's own
+    row under the workflow lock; `payload` ({"ref", "by", "data"...}) goes into the note."""
+
+    task_id: str
+    kind: str
+    payload: Mapping[str, Any]
+    record: Callable[[], None] = field(compare=False)
+
+
 # Commands that change one workflow under its lock, and the ones that take no workflow lock.
 WorkflowCommand = (Start | Decide | ReportResult | Terminate | Pause | Resume | Remove | Operate
                    | ReopenParentTask | RecordFailureWorkflow | RunSystemTask | HumanDecision
-                   | HumanAssignment | HumanEscalation)
+                   | HumanAssignment | HumanEscalation | HumanNote)
 Command = WorkflowCommand | Claim | AppendLog | ScheduleFire

@@ -52,6 +52,7 @@ from .commands import (
     HumanAssignment,
     HumanDecision,
     HumanEscalation,
+    HumanNote,
     Operate,
     Pause,
     RecordFailureWorkflow,
@@ -173,6 +174,8 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
         return held, Change(decide=False, notes=(note,)), None
     if isinstance(command, HumanEscalation):
         return _human_escalation(command, now)
+    if isinstance(command, HumanNote):
+        return _human_note(command)
     if isinstance(command, RunSystemTask):
         by_task = writes.lock_of_task(command.task_id)
         if by_task is None:
@@ -211,6 +214,16 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
 
 # The audit note kinds agreed for the run's event log; a vote's details name its own (approved/rejected).
 _HUMAN_NOTE_KINDS = {"claim": "human.claimed", "release": "human.released", "reassign": "human.reassigned"}
+
+
+def _human_note(command: HumanNote) -> tuple[Workflow, Change, TaskState | None]:
+    held = writes.lock_of_task(command.task_id)
+    if held is None:
+        raise NotFound(f"Task {command.task_id} not found")
+    command.record()
+    note: Note = (held.status, {**command.payload, "humanTask": command.kind, "kind": command.kind,
+                                "taskId": command.task_id})
+    return held, Change(decide=False, notes=(note,)), None
 
 
 def _human_decision(command: HumanDecision, now: datetime) -> tuple[Workflow, Change, TaskState | None]:

@@ -10,6 +10,8 @@ Its inputParameters describe who may decide and with which form (the inbox reads
     reasonRequiredOnReject: true (default)     fourEyes: false (default)
     approvals: {"required": 2, "rejectionsToFail": 1}   N-of-M (see orchestrator.humantasks.approvals)
     dueIn / dueAt, priority, escalation, onEscalationExhausted: see `human_timing`
+    contextParameters: {"Amount": "${workflow.input.amount}", ...}   label → value shown to the
+             approver (resolved like any input; the task page shows these instead of the input)
 """
 
 from __future__ import annotations
@@ -137,6 +139,17 @@ def _time_problems(inputs: Mapping[str, Any], ip: str, ref: str | None) -> list[
     return out
 
 
+def _context_problems(context: Any, path: str, ref: str | None) -> list[Problem]:
+    """An object of label → value (usually a `${...}`); a label must say something."""
+    if context is None or is_dynamic(context):
+        return []
+    if not isinstance(context, dict):
+        return [problem("WF.E074", path, f"{where(path)} {shown(context)} is not an object of label → value.",
+                        ref, context)]
+    return [problem("WF.E074", path, f"{where(path)} has an empty label.", ref)
+            for label in context if not label.strip()][:1]
+
+
 class Human(TaskType):
     type_name = "HUMAN"
     retriable = True
@@ -154,6 +167,7 @@ class Human(TaskType):
         out += _form_problems(inputs.get("form"), join(ip, "form"), ref)
         out += _approvals_problems(inputs.get("approvals"), inputs.get("assignees"), inputs.get("groups"),
                                    join(ip, "approvals"), ref)
+        out += _context_problems(inputs.get("contextParameters"), join(ip, "contextParameters"), ref)
         for key in ("reasonRequiredOnReject", "fourEyes"):
             value = inputs.get(key)
             if value is not None and not isinstance(value, bool) and not is_dynamic(value):

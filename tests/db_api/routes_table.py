@@ -125,6 +125,8 @@ PAGES: dict[str, str] = {
     "inbox/counts/": PAGE,  # the signed-in user's own badge numbers (JSON)
     "inbox/<str:task_id>/": PAGE_4XX,
     "inbox/<str:task_id>/decide/": PAGE_4XX,
+    "inbox/<str:task_id>/comment/": PAGE_4XX,
+    "inbox/<str:task_id>/act/<str:token>/": PAGE_4XX,  # a junk token: 400
     "inbox/<str:task_id>/<str:action>/": PAGE_4XX,
 }
 

@@ -225,6 +225,11 @@ WF_CASES: list[tuple[str, Any, str]] = [
         "$.tasks[0].inputParameters.onEscalationExhausted",
     ),
     (
+        "WF.E074",
+        wf(node("HUMAN", "h", inputParameters={"contextParameters": ["${workflow.input.amount}"]})),
+        "$.tasks[0].inputParameters.contextParameters",
+    ),
+    (
         "WF.E050",
         wf(node("TERMINATE", "t", inputParameters={"terminationStatus": "DONE"})),
         "$.tasks[0].inputParameters.terminationStatus",

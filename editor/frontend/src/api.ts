@@ -112,6 +112,8 @@ export interface RunWorkflow {
   workflowVersion?: number;
   startTime?: number;
   endTime?: number;
+  /** Dynamic forks' tallies, when the run came collapsed (executions/run_loops.py). */
+  forks?: Record<string, Record<string, { success: number; pending: number; failed: number; total: number }>>;
 }
 
 const enc = encodeURIComponent;

@@ -125,3 +125,13 @@ def test_non_staff_get_no_json(client: Client, django_user_model: Any) -> None:
     client.force_login(django_user_model.objects.create_user("plain", password="pw-plain-12345"))
     assert client.get(f"/executions/{wf}/run.json").status_code == 403
     assert client.get(f"/executions/{wf}/branches", {"fork": "fan"}).status_code == 403
+
+
+def test_the_page_lists_no_branch_in_the_log_filter_but_keeps_their_lines(staff: Client) -> None:
+    wf = start(30)
+    leaf = d.work("fan_leaf", "COMPLETED", log="leaf line")
+    html = staff.get(f"/executions/{wf}").content.decode()
+    options = html.split('name="logs_task"')[1].split("</select>")[0]
+    assert ">fan<" in options and ">fan_join<" in options and "_fan_leaf_" not in options
+    assert "leaf line" in html  # under "all tasks"
+    assert "leaf line" in staff.get(f"/executions/{wf}?logs_task={leaf}").content.decode()

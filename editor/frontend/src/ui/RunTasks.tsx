@@ -127,7 +127,7 @@ export function RunTasks({ tasks, stacks, expanded, onExpand, branchesUrl, openR
     const open = expanded === stack.ref;
     rows.push(
       <tr key={`${t.taskId}-stack`} className={"stack-row" + (open ? " open" : "")} data-stack={stack.ref} onClick={() => onExpand(open ? null : stack.ref)}>
-        <td className="muted">⧉</td>
+        <td className="muted" aria-hidden>↳</td>
         <td colSpan={2}>
           <button className="linkish" aria-expanded={open} data-testid={`stack-toggle-${stack.ref}`}>{open ? "▾" : "▸"} {stack.tally.total} dynamic branch{stack.tally.total === 1 ? "" : "es"}</button>
         </td>

@@ -53,6 +53,7 @@ export function RunView({ config }: { config: RunConfig }) {
     }
     return out;
   }, [tasks, forkRefs, run?.workflow?.forks]);
+  const branchCount = [...stacks.values()].reduce((n, s) => n + s.tally.total, 0);
   const pick = (loop: string, n: number | null) => {
     const r = store.get().run;
     if (!r) return;
@@ -64,6 +65,10 @@ export function RunView({ config }: { config: RunConfig }) {
     history.replaceState(history.state, "", location.pathname + withPick(location.search, loop, n) + location.hash);
   };
 
+  const showStack = (ref: string) => {
+    setExpanded(ref);
+    requestAnimationFrame(() => document.querySelector(`tr[data-stack="${CSS.escape(ref)}"]`)?.scrollIntoView({ block: "nearest" }));
+  };
   const open = (ref: string) => {
     setDrawer(ref);
     if (forkRefs.has(ref)) setExpanded(ref); // the fork's stack opens on its branches
@@ -79,7 +84,8 @@ export function RunView({ config }: { config: RunConfig }) {
     renameCase: noop,
     removeCase: noop,
     removeBranch: noop,
-    openRunTask: (ref) => open(baseRef(ref)),
+    // a dynamic fork's node is its stack: it opens the branch list (the drawer would cover the node)
+    openRunTask: (ref) => (forkRefs.has(baseRef(ref)) ? showStack(baseRef(ref)) : open(baseRef(ref))),
   };
   return (
     <ActionsContext.Provider value={actions}>
@@ -87,7 +93,7 @@ export function RunView({ config }: { config: RunConfig }) {
         <div className="run-view-bar">
           <span className={"status-pill " + statusClass(run?.status)} data-testid="run-status">{run?.status}</span>
           <span className={"live " + (run?.connected ? "on" : "off")} data-testid="run-live">{run?.connected ? "live" : "connecting…"}</span>
-          <span className="muted small">{tasks.length} task{tasks.length === 1 ? "" : "s"}</span>
+          <span className="muted small">{tasks.length} task{tasks.length === 1 ? "" : "s"}{branchCount ? ` + ${branchCount} dynamic branch${branchCount === 1 ? "" : "es"}` : ""}</span>
           {views.map((v) => <IterationPicker key={v.ref} view={v} onPick={(n) => pick(v.ref, n)} />)}
         </div>
         <div className="run-canvas">

@@ -43,7 +43,8 @@ TASK_COLUMNS = """(id, workflow_id, ref, node_ref, task_type, def_name, queue, s
   start_delay_seconds, response_timeout_seconds, poll_count, worker_id, retried, processed, open, dynamic_parent)"""
 WORKFLOW = """INSERT INTO executions_workflow (id, name, version, snapshot_id, status, input, output, variables, reason,
   priority, task_to_domain, failed_refs, failed_task_names, created_by, create_time, update_time, seq)
-VALUES ('{id}', '{name}', 1, '{snap}', 'RUNNING', '{{}}', '{{}}', '{{}}', NULL, 0, '{{}}', '[]', '[]', '', now(), now(), {n});
+VALUES ('{id}', '{name}', 1, '{snap}', 'RUNNING', '{{}}', '{{}}', '{{}}', NULL, 0, '{{}}', '[]', '[]', '',
+        now(), now(), {n});
 """
 
 SEED_SQL = """
@@ -57,9 +58,10 @@ SELECT 'tk-' || w || '-' || s, 'wf-' || w, 't0__' || s, 't0', 'SIMPLE', 't', 't'
 FROM generate_series(1, %(runs)s) AS w, generate_series(1, 10) AS s;
 -- the 1,000-task execution: a loop in its 1,000th iteration
 INSERT INTO executions_task """ + TASK_COLUMNS + """
-SELECT 'tk-loop-' || s, 'wf-loop', CASE WHEN s = 0 THEN 'loop' ELSE 't0__' || s END, CASE WHEN s = 0 THEN 'loop' ELSE 't0' END,
-       CASE WHEN s = 0 THEN 'DO_WHILE' ELSE 'SIMPLE' END, 't', 't', CASE WHEN s IN (0, 999) THEN 'IN_PROGRESS' ELSE 'COMPLETED' END,
-       s, 0, GREATEST(s, 999), '{}', '{"n": 1}', 0, now(), now(), now(), now(), 0, 0, 3600, 1, 'bench-worker', false,
+SELECT 'tk-loop-' || s, 'wf-loop', CASE WHEN s = 0 THEN 'loop' ELSE 't0__' || s END,
+       CASE WHEN s = 0 THEN 'loop' ELSE 't0' END, CASE WHEN s = 0 THEN 'DO_WHILE' ELSE 'SIMPLE' END, 't', 't',
+       CASE WHEN s IN (0, 999) THEN 'IN_PROGRESS' ELSE 'COMPLETED' END,
+       s, 0, CASE WHEN s = 0 THEN 999 ELSE s END, '{}', '{"n": 1}', 0, now(), now(), now(), now(), 0, 0, 3600, 1, 'bench-worker', false,
        true, s = 999, NULL
 FROM generate_series(0, 999) AS s;
 """

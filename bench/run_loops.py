@@ -61,8 +61,8 @@ INSERT INTO executions_task """ + TASK_COLUMNS + """
 SELECT 'tk-loop-' || s, 'wf-loop', CASE WHEN s = 0 THEN 'loop' ELSE 't0__' || s END,
        CASE WHEN s = 0 THEN 'loop' ELSE 't0' END, CASE WHEN s = 0 THEN 'DO_WHILE' ELSE 'SIMPLE' END, 't', 't',
        CASE WHEN s IN (0, 999) THEN 'IN_PROGRESS' ELSE 'COMPLETED' END,
-       s, 0, CASE WHEN s = 0 THEN 999 ELSE s END, '{}', '{"n": 1}', 0, now(), now(), now(), now(), 0, 0, 3600, 1, 'bench-worker', false,
-       true, s = 999, NULL
+       s, 0, CASE WHEN s = 0 THEN 999 ELSE s END, '{}', '{"n": 1}', 0, now(), now(), now(), now(), 0, 0, 3600, 1,
+       'bench-worker', false, true, s = 999, NULL
 FROM generate_series(0, 999) AS s;
 """
 

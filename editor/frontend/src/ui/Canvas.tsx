@@ -17,7 +17,7 @@ import {
   type NodeProps,
 } from "@xyflow/react";
 import { layout, type LEdge, type LNode } from "../model/layout";
-import { baseRef, loopsOf, loopViews, shownByRef } from "../model/runLoops";
+import { baseRef, loopsOf, loopViews, shownByRef, visibleTasks } from "../model/runLoops";
 import { blockRange, moveTask } from "../model/ops";
 import { getIn, isPrefix, pathKey, typeOf } from "../model/paths";
 import { typeInfo } from "../model/catalog";
@@ -261,6 +261,7 @@ function CanvasInner({ problemsByPath, matches }: CanvasProps) {
   const loops = useMemo(() => loopsOf(def), [def]);
   const views = useMemo(() => loopViews(loops, run?.workflow?.tasks ?? [], run?.picks ?? {}), [loops, run]);
   const shown = useMemo(() => (run ? shownByRef(run.byRef, run.workflow?.tasks ?? [], loops, views) : {}), [run, loops, views]);
+  const shownTasks = useMemo(() => visibleTasks(run?.workflow?.tasks ?? [], loops, views), [run, loops, views]);
 
   const nodes = useMemo<Node[]>(() => {
     const byRef = shown;
@@ -272,7 +273,8 @@ function CanvasInner({ problemsByPath, matches }: CanvasProps) {
         const ref = String(n.task?.taskReferenceName ?? "");
         const st = byRef[ref];
         let tally: Record<string, number> | undefined;
-        const fork = n.role === "dynfork" ? run?.workflow?.tasks?.filter((t) => baseRef(t.referenceTaskName) === ref).pop() : undefined;
+        // a fork inside a loop: the tally of the shown iteration's fork
+        const fork = n.role === "dynfork" ? shownTasks.filter((t) => baseRef(t.referenceTaskName) === ref).pop() : undefined;
         const counted = fork && run?.workflow?.forks?.[ref]?.[String(fork.iteration ?? 0)];
         if (counted) {
           tally = { ok: counted.success, run: counted.pending, bad: counted.failed }; // by the server's GROUP BY
@@ -304,7 +306,7 @@ function CanvasInner({ problemsByPath, matches }: CanvasProps) {
       if (n.kind === "start" || n.kind === "end") return { ...base, zIndex: 1, data: { l: n, status: n.kind === "end" ? run?.status : run ? "COMPLETED" : undefined } };
       return { ...base, zIndex: 1, data: { l: n } };
     });
-  }, [l, run, shown, views, problemsByPath, matches, selKey, drag, a.readOnly]);
+  }, [l, run, shown, shownTasks, views, problemsByPath, matches, selKey, drag, a.readOnly]);
 
   const edges = useMemo<Edge[]>(() => {
     const byRef = shown;

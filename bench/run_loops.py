@@ -141,6 +141,7 @@ def _run(url: str, runs: int, reps: int) -> int:
     from django.test.utils import setup_test_environment
 
     from executions.consumers import _snapshot
+    from executions.store import runlist
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
@@ -166,6 +167,7 @@ def _run(url: str, runs: int, reps: int) -> int:
                      ("wf-fan-10000", "10,000-branch fork")):
         cases += [
             (f"{what}: run page HTML", get(f"/executions/{wf}")),
+            (f"{what}:   of which the log panel's read", lambda wf=wf: len(runlist.logs_of(wf))),  # type: ignore[misc]
             (f"{what}: snapshot, every task (baseline)", snap(wf, False)),
             (f"{what}: snapshot, collapsed", snap(wf, True)),
             (f"{what}: run.json (each change)", get(f"/executions/{wf}/run.json")),

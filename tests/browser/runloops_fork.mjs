@@ -42,6 +42,12 @@ await scenario("runloops-fork", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "dark" });
   await page.evaluate(() => document.documentElement.setAttribute("data-theme", "dark"));
   await shot(page, "runloops-fork-dark");
+  // a branch opens the task drawer with its own task (input included), read from the task API
+  await page.click("[data-testid=task-table] tr[data-branch=_bl_leaf_1] button");
+  await page.waitForSelector("[data-testid=task-drawer][aria-label='Task _bl_leaf_1']");
+  const input = await page.locator("[data-testid=task-drawer] [data-testid=task-input]").innerText();
+  check(input.includes('"__index": 1'), "the branch's input is in the drawer: " + input);
+  await page.click("[data-testid=task-drawer] button[aria-label='Close the task details']");
   await page.waitForSelector("[data-testid=run-live]:has-text('live')", { timeout: 15000 });
   await page.evaluate(() => (window.__noReload = true));
   writeFileSync(process.env.READY_FILE, "ready");

@@ -132,6 +132,7 @@ export const api = {
   schemas: () => request<SchemaDef[]>("GET", "/schema"),
   start: (name: string, version: number | undefined, input: unknown) =>
     request<string>("POST", "/workflow", { name, version, input }, { text: true }),
+  task: (taskId: string) => request<RunTask>("GET", `/tasks/${enc(taskId)}`),
   taskLogs: (taskId: string) => request<{ log: string; taskId: string; createdTime: number }[]>("GET", `/tasks/${enc(taskId)}/log`),
   workflow: (id: string) => request<RunWorkflow>("GET", `/workflow/${enc(id)}?includeTasks=true`),
 };

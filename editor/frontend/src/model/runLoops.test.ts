@@ -47,6 +47,7 @@ describe("run loops", () => {
     const more = [...tasks, t("a__4", "SCHEDULED", 4)];
     expect(loopViews(loops, more, {})[0].shown).toBe(4);
     expect(loopViews(loops, more, { loop: 1 })[0].shown).toBe(1);
+    expect(loopViews(loops, more, { loop: 99 })[0].shown).toBe(4);
   });
 
   it("colours body nodes by the shown iteration, other nodes by the live status", () => {

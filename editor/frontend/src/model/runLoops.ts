@@ -76,7 +76,9 @@ export function loopViews(loops: Loop[], tasks: RunTask[], picks: Record<string,
   return loops.map((l) => {
     const latest = latestIteration(tasks, l);
     const pick = picks[l.ref];
-    return { ref: l.ref, latest, shown: pick ?? latest, picked: pick !== undefined };
+    // a pick past the newest iteration (an old link, a typo) shows the newest
+    const shown = pick === undefined ? latest : latest > 0 ? Math.min(pick, latest) : pick;
+    return { ref: l.ref, latest, shown, picked: pick !== undefined };
   });
 }
 

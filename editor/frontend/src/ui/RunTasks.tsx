@@ -26,6 +26,7 @@ interface Props {
   branchesUrl?: string;
   openRef: string | null;
   onOpen: (ref: string) => void;
+  onOpenBranch: (taskId: string) => void; // the drawer, with the branch's full task
   tick: number; // bumps when the run changes: an open page of branches re-reads
   loaded: boolean;
 }
@@ -62,7 +63,16 @@ interface Page {
   tally: Tally;
 }
 
-function Branches({ stack, url, colSpan, tick }: { stack: ForkStack; url: string; colSpan: number; tick: number }) {
+interface BranchesProps {
+  stack: ForkStack;
+  url: string;
+  colSpan: number;
+  tick: number;
+  openRef: string | null;
+  onOpen: (taskId: string) => void;
+}
+
+function Branches({ stack, url, colSpan, tick, openRef, onOpen }: BranchesProps) {
   const [cursors, setCursors] = useState<number[]>([0]); // the `after` of each page seen, for "previous"
   const [group, setGroup] = useState("");
   const [page, setPage] = useState<Page | null>(null);
@@ -101,9 +111,9 @@ function Branches({ stack, url, colSpan, tick }: { stack: ForkStack; url: string
       </tr>
       {error && <tr><td colSpan={colSpan} className="banner error">{error}</td></tr>}
       {page?.branches.map((b) => (
-        <tr key={b.taskId} className="branch" data-branch={b.referenceTaskName} data-status={b.status}>
+        <tr key={b.taskId} className={"branch" + (openRef === b.referenceTaskName ? " on" : "")} data-branch={b.referenceTaskName} data-status={b.status} onClick={() => onOpen(b.taskId)}>
           <td className="muted">{String(b.seq ?? "")}</td>
-          <td><code className="small">{b.referenceTaskName}</code>{b.reasonForIncompletion ? <div className="small" style={{ color: "var(--danger)" }}>{b.reasonForIncompletion}</div> : null}</td>
+          <td><button className="linkish" onClick={(e) => (e.stopPropagation(), onOpen(b.taskId))}>{b.referenceTaskName}</button>{b.reasonForIncompletion ? <div className="small" style={{ color: "var(--danger)" }}>{b.reasonForIncompletion}</div> : null}</td>
           <td className="muted">{b.taskType}</td>
           <td><span className={"status-pill " + statusClass(b.status)}>{STATUS_LABEL[b.status] ?? b.status}</span></td>
           <td>{(b.retryCount ?? 0) + 1}</td>
@@ -118,7 +128,7 @@ function Branches({ stack, url, colSpan, tick }: { stack: ForkStack; url: string
   );
 }
 
-export function RunTasks({ tasks, stacks, expanded, onExpand, branchesUrl, openRef, onOpen, tick, loaded }: Props) {
+export function RunTasks({ tasks, stacks, expanded, onExpand, branchesUrl, openRef, onOpen, onOpenBranch, tick, loaded }: Props) {
   const rows: JSX.Element[] = [];
   for (const t of tasks) {
     rows.push(<Row key={t.taskId} t={t} on={openRef === baseRef(t.referenceTaskName)} onOpen={onOpen} />);
@@ -134,7 +144,7 @@ export function RunTasks({ tasks, stacks, expanded, onExpand, branchesUrl, openR
         <td colSpan={COLS - 3}><TallyPills tally={stack.tally} /></td>
       </tr>,
     );
-    if (open && branchesUrl) rows.push(<Branches key={`${t.taskId}-branches`} stack={stack} url={branchesUrl} colSpan={COLS} tick={tick} />);
+    if (open && branchesUrl) rows.push(<Branches key={`${t.taskId}-branches`} stack={stack} url={branchesUrl} colSpan={COLS} tick={tick} openRef={openRef} onOpen={onOpenBranch} />);
   }
   return (
     <div className="run-table-wrap">

@@ -27,6 +27,7 @@ const time = (ms?: number) => (ms ? new Date(ms).toLocaleTimeString(undefined, {
 
 export function RunView({ config }: { config: RunConfig }) {
   const [drawer, setDrawer] = useState<string | null>(null);
+  const [branch, setBranch] = useState<RunTask | null>(null); // a fork's branch in the drawer (not in `tasks`)
   // Load once, before the first paint of the canvas: the store is this page's only state.
   useState(() => {
     store.load(config.definition, config.definition, []);
@@ -65,12 +66,16 @@ export function RunView({ config }: { config: RunConfig }) {
     history.replaceState(history.state, "", location.pathname + withPick(location.search, loop, n) + location.hash);
   };
 
+  const openBranch = (taskId: string) => {
+    api.task(taskId).then((t) => (setBranch(t), setDrawer(t.referenceTaskName)), () => undefined);
+  };
   const showStack = (ref: string) => {
     setExpanded(ref);
     requestAnimationFrame(() => document.querySelector(`tr[data-stack="${CSS.escape(ref)}"]`)?.scrollIntoView({ block: "nearest" }));
   };
   const open = (ref: string) => {
     setDrawer(ref);
+    setBranch(null);
     if (forkRefs.has(ref)) setExpanded(ref); // the fork's stack opens on its branches
     const p = paths.get(ref);
     if (p) store.select(p, true);
@@ -99,8 +104,8 @@ export function RunView({ config }: { config: RunConfig }) {
         <div className="run-canvas">
           <Canvas problemsByPath={new Map()} matches={new Set()} />
         </div>
-        {drawer && <TaskDrawer refName={drawer} tasks={tasks.filter((t) => baseRef(t.referenceTaskName) === drawer)} lastEventId={run?.lastEventId ?? 0} onClose={() => setDrawer(null)} />}
-        <RunTasks tasks={tasks} stacks={stacks} expanded={expanded} onExpand={setExpanded} branchesUrl={config.branchesUrl} openRef={drawer} onOpen={open} tick={run?.lastEventId ?? 0} loaded={!!run?.workflow} />
+        {drawer && <TaskDrawer refName={drawer} tasks={branch ? [branch] : tasks.filter((t) => baseRef(t.referenceTaskName) === drawer)} lastEventId={run?.lastEventId ?? 0} onClose={() => (setDrawer(null), setBranch(null))} />}
+        <RunTasks tasks={tasks} stacks={stacks} expanded={expanded} onExpand={setExpanded} branchesUrl={config.branchesUrl} openRef={drawer} onOpen={open} onOpenBranch={openBranch} tick={run?.lastEventId ?? 0} loaded={!!run?.workflow} />
         <Timeline tasks={tasks} onPick={open} />
       </div>
     </ActionsContext.Provider>

@@ -26,6 +26,7 @@ from orchestrator.services import shapes, workflows
 
 from . import events as event_log
 from . import store
+from .run_loops import collapsed_run
 from .stream_access import admit
 
 POLL_SECONDS = 1.0
@@ -58,11 +59,14 @@ class WorkflowConsumer(AsyncJsonWebsocketConsumer):
         self.lock = asyncio.Lock()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        after = (parse_qs(self.scope.get("query_string", b"").decode()).get("after") or [None])[0]
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        after = (query.get("after") or [None])[0]
         if after and after.isdigit():
             self.last_id = int(after)
         else:
-            snapshot, self.last_id = await database_sync_to_async(_snapshot)(self.workflow_id)
+            # The run page asks for forks collapsed (branches as tallies): see executions.run_loops.
+            collapse = (query.get("collapse") or [""])[0] == "forks"
+            snapshot, self.last_id = await database_sync_to_async(_snapshot)(self.workflow_id, collapse)
             await self.send_json({"type": "snapshot", "lastEventId": self.last_id, "workflow": snapshot})
         self.floor = self.last_id
         await self.flush()
@@ -112,7 +116,9 @@ def _unsent(workflow_id: str, floor: int, last_id: int, recent: dict[int, float]
     return late, event_log.after(workflow_id, last_id, BATCH)
 
 
-def _snapshot(workflow_id: str) -> tuple[dict[str, Any] | None, int]:
+def _snapshot(workflow_id: str, collapse: bool = False) -> tuple[dict[str, Any] | None, int]:
     last = event_log.last_id(workflow_id)
+    if collapse:
+        return collapsed_run(workflow_id), last
     row = workflows.get(workflow_id)
     return shapes.workflow_json(row, workflows.tasks_of(workflow_id)), last

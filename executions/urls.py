@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     views_bulk,
     views_logs,
+    views_loops,
     views_metrics,
     views_overview,
     views_run,
@@ -25,6 +26,8 @@ urlpatterns = [
     # The URL conductor-python prints after starting a workflow.
     path("execution/<str:workflow_id>", views_run.run_page, name="run-sdk"),
     path("executions/<str:workflow_id>/logs.txt", views_logs.logs_text, name="run-logs"),
+    path("executions/<str:workflow_id>/run.json", views_loops.run_json, name="run-json"),
+    path("executions/<str:workflow_id>/branches", views_loops.branches, name="run-branches"),
     path("executions/<str:workflow_id>/action", views_run.run_action, name="run-action"),
     path("workflows/", views_workflows.workflow_list, name="workflows"),
     path("workflows/<str:name>/", views_workflows.workflow_page, name="workflow"),

@@ -28,7 +28,8 @@ from orchestrator.services.errors import ServiceError
 
 from . import store
 from .pages import dashboard_page
-from .store import runlist
+from .run_loops import BadParam, iteration_picks
+from .store import loops, runlist
 
 # The page shows at most this many log lines; logs.txt has them all.
 LOG_LINES_SHOWN = 5000
@@ -73,13 +74,21 @@ def run_page(request: HttpRequest, workflow_id: str) -> HttpResponse:
     row = store.workflow(workflow_id)
     if row is None:
         return render(request, "executions/not_found.html", {"workflow_id": workflow_id}, status=404)
-    tasks = store.tasks_of(workflow_id)
+    try:
+        picks = iteration_picks(request.GET)  # ?iter.<loop ref>=N: the DO_WHILE iterations shown
+    except BadParam as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    # The log filter's task list leaves out dynamic forks' branches (a 10,000-branch fork made this
+    # page take seconds); their lines are still under "all tasks" and found by search.
+    tasks = loops.tasks_without_branches(workflow_id, loops.fork_refs(row.snapshot.definition))
     log_task = request.GET.get("logs_task", "")
     log_q = request.GET.get("q", "").strip()[:200]
     logs = runlist.logs_of(workflow_id, log_task or None, log_q, limit=LOG_LINES_SHOWN)
     log_params = {k: v for k, v in (("logs_task", log_task), ("q", log_q)) if v}
     # The diagram is the definition this execution ran (its snapshot), not the latest version.
-    island = {"workflowId": row.id, "definition": row.snapshot.definition, "status": row.status}
+    island = {"workflowId": row.id, "definition": row.snapshot.definition, "status": row.status, "iterations": picks,
+              "runJson": reverse("executions:run-json", args=[row.id]),
+              "branchesUrl": reverse("executions:run-branches", args=[row.id])}
     config = {"base": "/editor/", "api": "/api", "csrfToken": get_token(request), "user": request.user.get_username()}
     context = {
         "wf": row, "tasks": tasks, "logs": logs, "log_task": log_task, "log_q": log_q,

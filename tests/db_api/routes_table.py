@@ -140,6 +140,9 @@ DASHBOARDS: dict[str, int] = {
     "execution/<str:workflow_id>": 404,
     "executions/<str:workflow_id>/action": 405,
     "executions/<str:workflow_id>/logs.txt": 404,
+    # the run page island's JSON (executions/views_loops.py)
+    "executions/<str:workflow_id>/run.json": 404,
+    "executions/<str:workflow_id>/branches": 404,
     # the run list's saved views: POST-only (CSRF-protected forms)
     "executions/views/": 405,
     "executions/views/<int:view_id>/rename": 405,

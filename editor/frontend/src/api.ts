@@ -112,6 +112,8 @@ export interface RunWorkflow {
   workflowVersion?: number;
   startTime?: number;
   endTime?: number;
+  /** Dynamic forks' tallies, when the run came collapsed (executions/run_loops.py). */
+  forks?: Record<string, Record<string, { success: number; pending: number; failed: number; total: number }>>;
 }
 
 const enc = encodeURIComponent;
@@ -130,6 +132,7 @@ export const api = {
   schemas: () => request<SchemaDef[]>("GET", "/schema"),
   start: (name: string, version: number | undefined, input: unknown) =>
     request<string>("POST", "/workflow", { name, version, input }, { text: true }),
+  task: (taskId: string) => request<RunTask>("GET", `/tasks/${enc(taskId)}`),
   taskLogs: (taskId: string) => request<{ log: string; taskId: string; createdTime: number }[]>("GET", `/tasks/${enc(taskId)}/log`),
   workflow: (id: string) => request<RunWorkflow>("GET", `/workflow/${enc(id)}?includeTasks=true`),
 };

@@ -15,6 +15,7 @@ export interface RunState {
   workflow: RunWorkflow | null;
   lastEventId: number;
   connected: boolean;
+  picks?: Record<string, number>; // DO_WHILE iterations chosen on the run page (?iter.<ref>=N)
 }
 
 export interface State {

@@ -17,6 +17,7 @@ import {
   type NodeProps,
 } from "@xyflow/react";
 import { layout, type LEdge, type LNode } from "../model/layout";
+import { baseRef, loopsOf, loopViews, shownByRef, visibleTasks } from "../model/runLoops";
 import { blockRange, moveTask } from "../model/ops";
 import { getIn, isPrefix, pathKey, typeOf } from "../model/paths";
 import { typeInfo } from "../model/catalog";
@@ -96,14 +97,14 @@ const TaskNode = memo(function TaskNode({ data }: NodeProps<Node<TaskData>>) {
   );
 });
 
-const LoopFrame = memo(function LoopFrame({ data }: NodeProps<Node<{ l: LNode; iteration?: number; selected: boolean }>>) {
-  const { l, iteration } = data;
+const LoopFrame = memo(function LoopFrame({ data }: NodeProps<Node<{ l: LNode; iteration?: number; latest?: number; selected: boolean }>>) {
+  const { l, iteration, latest } = data;
   return (
     <div className={"loop-frame" + (data.selected ? " selected" : "")}>
       <div className="loop-label">
         ↻ {String(l.task?.name ?? "loop")}
         {l.task?.items ? " · for each" : ""}
-        {iteration ? <span className="iter"> · iteration {iteration}</span> : null}
+        {iteration ? <span className="iter" data-testid="loop-iteration"> · iteration {iteration}{latest && latest !== iteration ? ` of ${latest}` : ""}</span> : null}
       </div>
       <Handle type="target" position={Position.Top} isConnectable={false} className="h" />
       <Handle type="source" position={Position.Bottom} isConnectable={false} className="h" />
@@ -256,12 +257,15 @@ function CanvasInner({ problemsByPath, matches }: CanvasProps) {
     return best;
   }, [drag, l, def]);
 
+  // A run's loops show one iteration each (the latest, or the one picked on the run page).
+  const loops = useMemo(() => loopsOf(def), [def]);
+  const views = useMemo(() => loopViews(loops, run?.workflow?.tasks ?? [], run?.picks ?? {}), [loops, run]);
+  const shown = useMemo(() => (run ? shownByRef(run.byRef, run.workflow?.tasks ?? [], loops, views) : {}), [run, loops, views]);
+  const shownTasks = useMemo(() => visibleTasks(run?.workflow?.tasks ?? [], loops, views), [run, loops, views]);
+
   const nodes = useMemo<Node[]>(() => {
-    const byRef = run?.byRef ?? {};
-    const iterOf = (ref: string) => {
-      const t = run?.workflow?.tasks?.filter((x) => x.referenceTaskName === ref).pop();
-      return t ? Number((t.outputData as Record<string, unknown> | undefined)?.iteration ?? 0) : 0;
-    };
+    const byRef = shown;
+    const iterOf = (ref: string) => views.find((v) => v.ref === ref);
     return l.nodes.map((n) => {
       const base = { id: n.id, type: n.kind, position: { x: n.x, y: n.y }, width: n.w, height: n.h, draggable: false, selectable: false, connectable: false } as Node;
       if (drag && drag.id === n.id) base.position = { x: drag.x, y: drag.y };
@@ -269,8 +273,12 @@ function CanvasInner({ problemsByPath, matches }: CanvasProps) {
         const ref = String(n.task?.taskReferenceName ?? "");
         const st = byRef[ref];
         let tally: Record<string, number> | undefined;
-        if (n.role === "dynfork" && run?.workflow?.tasks) {
-          const fork = run.workflow.tasks.find((t) => t.referenceTaskName === ref);
+        // a fork inside a loop: the tally of the shown iteration's fork
+        const fork = n.role === "dynfork" ? shownTasks.filter((t) => baseRef(t.referenceTaskName) === ref).pop() : undefined;
+        const counted = fork && run?.workflow?.forks?.[ref]?.[String(fork.iteration ?? 0)];
+        if (counted) {
+          tally = { ok: counted.success, run: counted.pending, bad: counted.failed }; // by the server's GROUP BY
+        } else if (n.role === "dynfork" && run?.workflow?.tasks) {
           const forked = (fork?.inputData?.forkedTasks as string[] | undefined) ?? [];
           if (forked.length) {
             tally = { ok: 0, run: 0, bad: 0 };
@@ -291,14 +299,17 @@ function CanvasInner({ problemsByPath, matches }: CanvasProps) {
           data: { l: n, status: st?.status, count: st?.count, problems: problemsByPath.get(pathKey(n.path!)) ?? 0, selected: selKey === pathKey(n.path!), match: matches.has(pathKey(n.path!)), tally } satisfies TaskData,
         };
       }
-      if (n.kind === "loopFrame") return { ...base, zIndex: 0, data: { l: n, iteration: run ? iterOf(String(n.task?.taskReferenceName)) : undefined, selected: selKey === pathKey(n.path!) } };
+      if (n.kind === "loopFrame") {
+        const v = run ? iterOf(String(n.task?.taskReferenceName)) : undefined;
+        return { ...base, zIndex: 0, data: { l: n, iteration: v?.shown, latest: v?.latest, selected: selKey === pathKey(n.path!) } };
+      }
       if (n.kind === "start" || n.kind === "end") return { ...base, zIndex: 1, data: { l: n, status: n.kind === "end" ? run?.status : run ? "COMPLETED" : undefined } };
       return { ...base, zIndex: 1, data: { l: n } };
     });
-  }, [l, run, problemsByPath, matches, selKey, drag, a.readOnly]);
+  }, [l, run, shown, shownTasks, views, problemsByPath, matches, selKey, drag, a.readOnly]);
 
   const edges = useMemo<Edge[]>(() => {
-    const byRef = run?.byRef ?? {};
+    const byRef = shown;
     const doneIds = new Set<string>();
     const selectedCase = new Map<string, string>(); // switch node id -> case taken
     if (run) {
@@ -332,7 +343,7 @@ function CanvasInner({ problemsByPath, matches }: CanvasProps) {
         data: { e, drop: dropTarget?.id === e.id, done } satisfies EdgeData,
       };
     });
-  }, [l, dropTarget, run, def]);
+  }, [l, dropTarget, run, shown, def]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     for (const c of changes) if (c.type === "position" && c.position && c.dragging) setDrag({ id: c.id, x: c.position.x, y: c.position.y });

@@ -2,23 +2,28 @@
 import { useEffect, useMemo, useState } from "react";
 import { api, type RunTask } from "../api";
 import { refIndex } from "../model/paths";
+import { forkRefsOf, loopsOf, loopViews, visibleTasks, withPick } from "../model/runLoops";
 import type { WorkflowDef } from "../model/types";
 import { store, useStore } from "../store";
 import { Canvas, STATUS_LABEL, statusClass } from "./Canvas";
 import { ActionsContext, type Actions } from "./context";
+import { IterationPicker } from "./IterationPicker";
 import { watchRun } from "./run";
+import { RunTasks, type ForkStack } from "./RunTasks";
 import { Timeline } from "./Timeline";
 
 export interface RunConfig {
   workflowId: string;
   definition: WorkflowDef;
   status: string;
+  iterations?: Record<string, number>; // ?iter.<loop ref>=N, checked by the server
+  runJson?: string; // the run without its dynamic forks' branches (executions/views_loops.py)
+  branchesUrl?: string;
 }
 
 const baseRef = (ref: string) => ref.replace(/__\d+$/, "");
 const noop = () => undefined;
 const time = (ms?: number) => (ms ? new Date(ms).toLocaleTimeString(undefined, { hour12: false }) : "");
-const took = (t: RunTask) => (t.startTime && t.endTime ? `${((t.endTime - t.startTime) / 1000).toFixed(2)} s` : "");
 
 // A link to one task of a run (the workflow page's task grid) names it: /execution/<id>?task=<ref>.
 const linkedTask = () => {
@@ -28,13 +33,14 @@ const linkedTask = () => {
 
 export function RunView({ config }: { config: RunConfig }) {
   const [drawer, setDrawer] = useState<string | null>(linkedTask);
+  const [branch, setBranch] = useState<RunTask | null>(null); // a fork's branch in the drawer (not in `tasks`)
   // Load once, before the first paint of the canvas: the store is this page's only state.
   useState(() => {
     store.load(config.definition, config.definition, []);
-    store.set({ run: { workflowId: config.workflowId, status: config.status, byRef: {}, workflow: null, lastEventId: 0, connected: false } });
+    store.set({ run: { workflowId: config.workflowId, status: config.status, byRef: {}, workflow: null, lastEventId: 0, connected: false, picks: config.iterations ?? {} } });
     return true;
   });
-  useEffect(() => watchRun(config.workflowId, () => window.dispatchEvent(new CustomEvent("baton:run-event"))), [config.workflowId]);
+  useEffect(() => watchRun(config.workflowId, () => window.dispatchEvent(new CustomEvent("baton:run-event")), config.runJson), [config.workflowId, config.runJson]);
   const run = useStore((s) => s.run);
   const def = useStore((s) => s.def);
   const paths = useMemo(() => refIndex(def), [def]);
@@ -45,9 +51,45 @@ export function RunView({ config }: { config: RunConfig }) {
     // only the page's first paint follows the link; later picks are the user's
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  const [expanded, setExpanded] = useState<string | null>(null);
+  const loops = useMemo(() => loopsOf(def), [def]);
+  const forkRefs = useMemo(() => forkRefsOf(def), [def]);
+  const all = run?.workflow?.tasks;
+  const views = useMemo(() => loopViews(loops, all ?? [], run?.picks ?? {}), [loops, all, run?.picks]);
+  const tasks = useMemo(() => visibleTasks(all ?? [], loops, views), [all, loops, views]);
+  // each dynamic fork task shown gets its stack row, with the tally of its own iteration
+  const stacks = useMemo(() => {
+    const out = new Map<string, ForkStack>();
+    for (const t of tasks) {
+      const ref = baseRef(t.referenceTaskName);
+      const tally = forkRefs.has(ref) ? run?.workflow?.forks?.[ref]?.[String(t.iteration ?? 0)] : undefined;
+      if (tally) out.set(t.referenceTaskName, { ref, iteration: Number(t.iteration ?? 0), tally });
+    }
+    return out;
+  }, [tasks, forkRefs, run?.workflow?.forks]);
+  const branchCount = [...stacks.values()].reduce((n, s) => n + s.tally.total, 0);
+  const pick = (loop: string, n: number | null) => {
+    const r = store.get().run;
+    if (!r) return;
+    const picks = { ...(r.picks ?? {}) };
+    if (n === null) delete picks[loop];
+    else picks[loop] = n;
+    store.set({ run: { ...r, picks } });
+    // the choice lives in the URL (replace: picking is browsing one run, not leaving it)
+    history.replaceState(history.state, "", location.pathname + withPick(location.search, loop, n) + location.hash);
+  };
 
+  const openBranch = (taskId: string) => {
+    api.task(taskId).then((t) => (setBranch(t), setDrawer(t.referenceTaskName)), () => undefined);
+  };
+  const showStack = (ref: string) => {
+    setExpanded(ref);
+    requestAnimationFrame(() => document.querySelector(`tr[data-stack="${CSS.escape(ref)}"]`)?.scrollIntoView({ block: "nearest" }));
+  };
   const open = (ref: string) => {
     setDrawer(ref);
+    setBranch(null);
+    if (forkRefs.has(ref)) setExpanded(ref); // the fork's stack opens on its branches
     const p = paths.get(ref);
     if (p) store.select(p, true);
   };
@@ -60,45 +102,23 @@ export function RunView({ config }: { config: RunConfig }) {
     renameCase: noop,
     removeCase: noop,
     removeBranch: noop,
-    openRunTask: (ref) => setDrawer(baseRef(ref)),
+    // a dynamic fork's node is its stack: it opens the branch list (the drawer would cover the node)
+    openRunTask: (ref) => (forkRefs.has(baseRef(ref)) ? showStack(baseRef(ref)) : open(baseRef(ref))),
   };
-  const tasks = run?.workflow?.tasks ?? [];
   return (
     <ActionsContext.Provider value={actions}>
       <div className="run-view" data-testid="run-view">
         <div className="run-view-bar">
           <span className={"status-pill " + statusClass(run?.status)} data-testid="run-status">{run?.status}</span>
           <span className={"live " + (run?.connected ? "on" : "off")} data-testid="run-live">{run?.connected ? "live" : "connecting…"}</span>
-          <span className="muted small">{tasks.length} task{tasks.length === 1 ? "" : "s"}</span>
+          <span className="muted small">{tasks.length} task{tasks.length === 1 ? "" : "s"}{branchCount ? ` + ${branchCount} dynamic branch${branchCount === 1 ? "" : "es"}` : ""}</span>
+          {views.map((v) => <IterationPicker key={v.ref} view={v} onPick={(n) => pick(v.ref, n)} />)}
         </div>
         <div className="run-canvas">
           <Canvas problemsByPath={new Map()} matches={new Set()} />
         </div>
-        {drawer && <TaskDrawer refName={drawer} tasks={tasks.filter((t) => baseRef(t.referenceTaskName) === drawer)} lastEventId={run?.lastEventId ?? 0} onClose={() => setDrawer(null)} />}
-        <div className="run-table-wrap">
-          <table className="run-table" data-testid="task-table">
-            <thead>
-              <tr><th>#</th><th>Task</th><th>Type</th><th>Status</th><th>Attempt</th><th>Worker</th><th>Started</th><th>Took</th></tr>
-            </thead>
-            <tbody>
-              {tasks.map((t) => (
-                <tr key={t.taskId} className={drawer === baseRef(t.referenceTaskName) ? "on" : ""} data-ref={t.referenceTaskName} data-status={t.status} onClick={() => open(baseRef(t.referenceTaskName))}>
-                  <td className="muted">{String(t.seq ?? "")}</td>
-                  <td><button className="linkish" onClick={() => open(baseRef(t.referenceTaskName))}>{t.referenceTaskName}</button></td>
-                  <td className="muted">{t.taskType}</td>
-                  <td><span className={"status-pill " + statusClass(t.status)}>{STATUS_LABEL[t.status] ?? t.status}</span></td>
-                  <td>{(t.retryCount ?? 0) + 1}</td>
-                  <td className="muted">{String(t.workerId ?? "")}</td>
-                  <td className="muted">{time(t.startTime)}</td>
-                  <td className="muted">{took(t)}</td>
-                </tr>
-              ))}
-              {!tasks.length && (
-                <tr><td colSpan={8} className="muted">{run?.workflow ? "No tasks yet." : "Loading…"}</td></tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        {drawer && <TaskDrawer refName={drawer} tasks={branch ? [branch] : tasks.filter((t) => baseRef(t.referenceTaskName) === drawer)} lastEventId={run?.lastEventId ?? 0} onClose={() => (setDrawer(null), setBranch(null))} />}
+        <RunTasks tasks={tasks} stacks={stacks} expanded={expanded} onExpand={setExpanded} branchesUrl={config.branchesUrl} openRef={drawer} onOpen={open} onOpenBranch={openBranch} tick={run?.lastEventId ?? 0} loaded={!!run?.workflow} />
         <Timeline tasks={tasks} onPick={open} />
       </div>
     </ActionsContext.Provider>

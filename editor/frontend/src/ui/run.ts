@@ -15,8 +15,18 @@ function byRefFrom(wf: RunWorkflow): RunState["byRef"] {
   return out;
 }
 
-/** `onEvent` (the run page's hook for its server-rendered parts) is called on each snapshot and event. */
-export function watchRun(workflowId: string, onEvent?: () => void): () => void {
+async function fetchCollapsed(url: string): Promise<RunWorkflow> {
+  const r = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (!r.ok) throw new Error(`${url}: ${r.status}`);
+  return (await r.json()) as RunWorkflow;
+}
+
+/**
+ * `onEvent` (the run page's hook for its server-rendered parts) is called on each snapshot and event.
+ * With `runJson` (the run page) the run comes collapsed: dynamic forks' branches as tallies, from
+ * that URL and from the stream's `?collapse=forks` snapshot, so a huge fork stays cheap.
+ */
+export function watchRun(workflowId: string, onEvent?: () => void, runJson?: string): () => void {
   let closed = false;
   let ws: WebSocket | null = null;
   let lastEventId = 0;
@@ -35,7 +45,7 @@ export function watchRun(workflowId: string, onEvent?: () => void): () => void {
     refetchTimer = window.setTimeout(async () => {
       refetchTimer = undefined;
       try {
-        const wf = await api.workflow(workflowId);
+        const wf = runJson ? await fetchCollapsed(runJson) : await api.workflow(workflowId);
         patch({ workflow: wf, status: wf.status, byRef: { ...store.get().run?.byRef, ...byRefFrom(wf) } });
       } catch {
         /* next event retries */
@@ -46,7 +56,10 @@ export function watchRun(workflowId: string, onEvent?: () => void): () => void {
   const connect = () => {
     if (closed) return;
     const proto = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${proto}://${location.host}/ws/workflows/${encodeURIComponent(workflowId)}/${lastEventId ? `?after=${lastEventId}` : ""}`;
+    const query = new URLSearchParams();
+    if (runJson) query.set("collapse", "forks");
+    if (lastEventId) query.set("after", String(lastEventId));
+    const url = `${proto}://${location.host}/ws/workflows/${encodeURIComponent(workflowId)}/${query.toString() ? "?" + query.toString() : ""}`;
     ws = new WebSocket(url);
     ws.onopen = () => {
       retry = 0;

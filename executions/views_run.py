@@ -26,7 +26,9 @@ from orchestrator.engine.operations import OperationRefused
 from orchestrator.services import operations, workflows
 from orchestrator.services.errors import ServiceError
 
-from . import store
+from . import run_drawer, store
+from .human_notes import note_of
+from .models import Workflow
 from .pages import dashboard_page
 from .store import runlist
 
@@ -63,7 +65,7 @@ def _history(workflow_id: str) -> list[dict[str, Any]]:
         p = event.payload or {}
         out.append({"created": event.created, "kind": event.kind, "ref": p.get("referenceTaskName"),
                     "status": p.get("status", ""), "worker": p.get("workerId"),
-                    "reason": p.get("reasonForIncompletion") or p.get("reason")})
+                    "reason": p.get("reasonForIncompletion") or p.get("reason"), "human": note_of(event)})
     return out
 
 
@@ -73,6 +75,31 @@ def run_page(request: HttpRequest, workflow_id: str) -> HttpResponse:
     row = store.workflow(workflow_id)
     if row is None:
         return render(request, "executions/not_found.html", {"workflow_id": workflow_id}, status=404)
+    if request.GET.get("partial") == "logs":
+        return log_lines(request, workflow_id)
+    ref = request.GET.get("task", "")
+    drawer = run_drawer.build(row, ref, request.GET.get("attempt", "")) if ref else None
+    context = run_context(request, row, drawer)
+    if request.GET.get("partial") == "live":
+        return render(request, "executions/_run_live.html", context)
+    return render(request, "executions/run.html", context)
+
+
+def log_lines(request: HttpRequest, workflow_id: str) -> HttpResponse:
+    """The log lines after `after` (a log line id), for the live refresh to append."""
+    try:
+        after = max(0, int(request.GET.get("after") or 0))
+    except ValueError:
+        return HttpResponse("after: not a log line id", status=400, content_type="text/plain")
+    log_task = request.GET.get("logs_task", "")
+    log_q = request.GET.get("q", "").strip()[:200]
+    logs = runlist.logs_of(workflow_id, log_task or None, log_q, limit=LOG_LINES_SHOWN, after=after)
+    return render(request, "executions/_run_log_lines.html", {"logs": logs})
+
+
+def run_context(request: HttpRequest, row: Workflow, drawer: run_drawer.Drawer | None) -> dict[str, Any]:
+    """What run.html shows; the task actions re-render it with a form's error in the drawer."""
+    workflow_id = row.id
     tasks = store.tasks_of(workflow_id)
     log_task = request.GET.get("logs_task", "")
     log_q = request.GET.get("q", "").strip()[:200]
@@ -92,10 +119,9 @@ def run_page(request: HttpRequest, workflow_id: str) -> HttpResponse:
         "editor_url": f"/editor/{quote(row.name, safe='')}/?version={row.version}",
         "parent_url": reverse("executions:run", args=[row.parent_workflow_id]) if row.parent_workflow_id else None,
         "assets": assets(RUN_ENTRY), "island": island, "config": config,
+        "drawer": drawer, "last_log_id": logs[-1][0].id if logs else 0,
     }
-    if request.GET.get("partial") == "live":
-        return render(request, "executions/_run_live.html", context)
-    return render(request, "executions/run.html", context)
+    return context
 
 
 @dashboard_page

@@ -160,16 +160,19 @@ def newest_event_id() -> int:
 
 
 def logs_of(workflow_id: str, task_id: str | None = None, text: str = "", limit: int | None = 5000,
-            ) -> list[tuple[TaskLog, Task]]:
+            after: int = 0) -> list[tuple[TaskLog, Task]]:
     """Every log line of an execution (or of one of its tasks), oldest first, with its task.
 
     `text` keeps the lines that contain it (case-insensitive), searched by the database so a
-    long log is not shipped to the browser to be filtered there. `limit=None` reads them all.
+    long log is not shipped to the browser to be filtered there. `limit=None` reads them all;
+    `after` keeps the lines after that log line id (what a live page has not seen yet).
     """
     tasks = {t.id: t for t in Task.objects.filter(workflow_id=workflow_id).only(
         "id", "ref", "retry_count", "iteration", "task_type", "seq")}
     ids = ([task_id] if task_id in tasks else []) if task_id else list(tasks)
     lines = TaskLog.objects.filter(task_id__in=ids).order_by("id")
+    if after:
+        lines = lines.filter(id__gt=after)
     if text:
         lines = lines.filter(log__icontains=text)
     if limit is not None:

@@ -51,6 +51,7 @@ from .commands import (
     Decide,
     HumanAssignment,
     HumanDecision,
+    ManualResult,
     Operate,
     Pause,
     RecordFailureWorkflow,
@@ -161,6 +162,8 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
         return _result(command, now)
     if isinstance(command, HumanDecision):
         return _human_decision(command, now)
+    if isinstance(command, ManualResult):
+        return _manual_result(command, now)
     if isinstance(command, HumanAssignment):
         held = writes.lock_of_task(command.task_id)
         if held is None:
@@ -214,6 +217,23 @@ def _human_decision(command: HumanDecision, now: datetime) -> tuple[Workflow, Ch
     decision = "APPROVED" if command.result.status == TaskStatus.COMPLETED else "REJECTED"
     note: Note = (row.status, {"humanDecision": decision, "decidedBy": command.decided_by,
                                "taskId": command.task_id, "reason": command.result.reason})
+    return row, replace(change, notes=(*change.notes, note)), task
+
+
+# The task types an admin may complete or fail by hand: they wait for someone, not for a worker.
+BY_HAND_TYPES = ("WAIT", "HUMAN")
+
+
+def _manual_result(command: ManualResult, now: datetime) -> tuple[Workflow, Change, TaskState | None]:
+    def guard(task: TaskState) -> None:
+        if task.task_type not in BY_HAND_TYPES or task.status != TaskStatus.IN_PROGRESS:
+            raise Conflict(f"Task {task.task_id} ({task.task_type}, {task.status.value}) "
+                           "is not a pending WAIT or HUMAN task")
+
+    row, change, task = _result(ReportResult(command.task_id, command.result), now, guard=guard)
+    note: Note = (row.status, {"humanTask": "completed by hand" if command.result.status == TaskStatus.COMPLETED
+                               else "failed by hand", "by": command.by, "taskId": command.task_id,
+                               "reason": command.result.reason, "data": dict(command.result.output or {})})
     return row, replace(change, notes=(*change.notes, note)), task
 
 

@@ -127,6 +127,8 @@ DASHBOARDS: dict[str, int] = {
     "execution/<str:workflow_id>": 404,
     "executions/<str:workflow_id>/action": 405,
     "executions/<str:workflow_id>/logs.txt": 404,
+    "executions/<str:workflow_id>/tasks/<str:ref>": 404,  # the task drawer fragment
+    "executions/<str:workflow_id>/tasks/<str:ref>/action": 405,
     # the run list's saved views: POST-only (CSRF-protected forms)
     "executions/views/": 405,
     "executions/views/<int:view_id>/rename": 405,

@@ -55,6 +55,8 @@ def note_of(event: ExecutionEvent) -> HumanNote | None:
     kind, key = step
     by = next((str(payload[k]) for k in BY_KEYS if payload.get(k)), "")
     data = {k: v for k, v in payload.items() if k not in FRAME_KEYS and k != key and v not in (None, "", {})}
+    if isinstance(data.get("data"), dict):  # submitted data, shown beside the note's other fields
+        data = {**{k: v for k, v in data.items() if k != "data"}, **data["data"]}
     task_id = payload.get("taskId") or event.task_id
     return HumanNote(kind=kind, by=by, when=event.created, task_id=str(task_id) if task_id else None, data=data)
 

@@ -30,6 +30,7 @@ await scenario("run-actions", async ({ page }) => {
   await page.click(drawer("charge_ref") + " [data-testid=drawer-copy-json]");
   await page.waitForSelector("[data-testid=drawer-copy-json]:has-text('Copied')");
   check((await page.evaluate(() => navigator.clipboard.readText())) === json, "copy puts the JSON on the clipboard");
+  await shots(page, "runactions-drawer-json");
   await page.click(drawer("charge_ref") + " [data-tab=definition]");
   const defn = await page.locator("[data-testid=drawer-node]").innerText();
   check(JSON.parse(defn).name === "ra_charge", "the definition tab has the snapshot's entry: " + defn);
@@ -84,5 +85,10 @@ await scenario("run-actions", async ({ page }) => {
   check(note.includes("human.completed_by_hand") && note.includes(USER) && note.includes('"approved": "<b>yes</b>"'),
     "the note says who completed it, with the output as text: " + note);
   await shots(page, "runactions-drawer-notes");
+  await page.click("section[aria-label='Event history'] summary");
+  const history = await page.locator("[data-testid=history] [data-testid=history-note]").innerText();
+  check(history === "human.completed_by_hand", "the event history has the note: " + history);
+  await page.locator("[data-testid=history]").scrollIntoViewIfNeeded();
+  await shots(page, "runactions-history");
   return { lines, note };
 });

@@ -29,7 +29,11 @@
       var here = page.querySelector('[data-live="' + fresh.getAttribute("data-live") + '"]');
       // keep a half-typed termination reason: skip the region while one of its inputs has focus
       if (here && !(document.activeElement && here.contains(document.activeElement) && document.activeElement.tagName === "INPUT")) {
+        // keep what the reader opened or closed (input, output, event history) across the re-render
+        var open = Array.prototype.map.call(here.querySelectorAll("details"), function (d) { return d.open; });
         here.innerHTML = fresh.innerHTML;
+        var now = here.querySelectorAll("details");
+        if (now.length === open.length) now.forEach(function (d, i) { d.open = open[i]; });
       }
     });
   }, 600);

@@ -86,6 +86,7 @@ await scenario("run-actions", async ({ page }) => {
     "the note says who completed it, with the output as text: " + note);
   await shots(page, "runactions-drawer-notes");
   await page.click("section[aria-label='Event history'] summary");
+  await page.waitForSelector("[data-testid=history] [data-testid=history-note]", { state: "visible" });
   const history = await page.locator("[data-testid=history] [data-testid=history-note]").innerText();
   check(history === "human.completed_by_hand", "the event history has the note: " + history);
   await page.locator("[data-testid=history]").scrollIntoViewIfNeeded();

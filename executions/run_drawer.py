@@ -33,6 +33,7 @@ class Drawer:
     in_definition: bool
     attempts: list[Task]
     task: Task | None
+    shown: list[Task] = field(default_factory=list)  # the attempts listed (the newest, and the chosen)
     task_json: str = ""
     node_json: str = ""
     taskdef_json: str = ""
@@ -44,8 +45,14 @@ class Drawer:
     open_action: str = ""  # the form to show open (the one whose error is shown)
 
 
+# A loop's task can have thousands of iterations: the drawer lists the newest ones (and the chosen).
+ATTEMPTS_SHOWN = 50
+
+
 def attempts_of(workflow_id: str, ref: str) -> list[Task]:
-    return list(Task.objects.filter(workflow_id=workflow_id, node_ref=ref).order_by("seq"))
+    """Every attempt (retry, iteration) of `ref`, oldest first, without their input and output."""
+    return list(Task.objects.filter(workflow_id=workflow_id, node_ref=ref).order_by("seq").only(
+        "id", "workflow_id", "ref", "node_ref", "task_type", "status", "retry_count", "iteration", "seq"))
 
 
 def actions_for(row: Workflow, in_definition: bool, attempts: list[Task], task: Task | None) -> tuple[str, ...]:
@@ -68,8 +75,12 @@ def build(row: Workflow, ref: str, attempt: str = "") -> Drawer | None:
     attempts = attempts_of(row.id, ref)
     if not attempts and not in_definition:
         return None
-    task = next((t for t in attempts if t.id == attempt), attempts[-1] if attempts else None)
-    drawer = Drawer(ref=ref, in_definition=in_definition, attempts=attempts, task=task,
+    picked = next((t for t in attempts if t.id == attempt), attempts[-1] if attempts else None)
+    task = Task.objects.filter(pk=picked.id).first() if picked is not None else None  # the whole row
+    shown = attempts[-ATTEMPTS_SHOWN:]
+    if picked is not None and picked not in shown:
+        shown = [picked, *shown]
+    drawer = Drawer(ref=ref, in_definition=in_definition, attempts=attempts, task=task, shown=shown,
                     actions=actions_for(row, in_definition, attempts, task))
     if task is not None:
         drawer.task_json = pretty(shapes.task_json(task, row))

@@ -59,13 +59,15 @@ def _pretty(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=False, ensure_ascii=False, default=str)
 
 
-def _history(workflow_id: str) -> list[dict[str, Any]]:
+def _history(workflow_id: str, refs: dict[str, str]) -> list[dict[str, Any]]:
+    """The newest events, each a task/workflow status or a human note (with the ref of its task)."""
     out = []
     for event in runlist.history(workflow_id):
         p = event.payload or {}
         out.append({"created": event.created, "kind": event.kind, "ref": p.get("referenceTaskName"),
                     "status": p.get("status", ""), "worker": p.get("workerId"),
-                    "reason": p.get("reasonForIncompletion") or p.get("reason"), "human": note_of(event)})
+                    "reason": p.get("reasonForIncompletion") or p.get("reason"), "human": note_of(event),
+                    "note_ref": refs.get(str(p.get("taskId") or event.task_id or ""))})
     return out
 
 
@@ -112,7 +114,7 @@ def run_context(request: HttpRequest, row: Workflow, drawer: run_drawer.Drawer |
         "wf": row, "tasks": tasks, "logs": logs, "log_task": log_task, "log_q": log_q,
         "logs_capped": len(logs) >= LOG_LINES_SHOWN,
         "log_query": urlencode(log_params), "logs_txt": reverse("executions:run-logs", args=[row.id]),
-        "history": _history(workflow_id),
+        "history": _history(workflow_id, {t.id: t.ref for t in tasks}),
         "actions": ACTIONS_BY_STATUS.get(row.status, ()),
         "input": _pretty(row.input), "output": _pretty(row.output), "variables": _pretty(row.variables),
         # quoted, not reversed: a name from an inline workflowDef must not turn the page into a 500

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 
+from executions import run_drawer
 from executions.models import ExecutionEvent, Task, Workflow
 from orchestrator.humantasks import service as inbox
 from orchestrator.services import definitions
@@ -209,3 +210,16 @@ def test_task_actions_need_csrf_and_the_admin_role(django_user_model: type) -> N
     assert plain.get(f"/executions/{wf}/tasks/charge").status_code == 403
     assert plain.post(f"/executions/{wf}/tasks/charge/action", form).status_code == 403
     assert client.get(f"/executions/{wf}/tasks/charge/action").status_code == 405
+
+
+def test_the_drawer_lists_the_newest_attempts_and_the_chosen_one(staff: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run_drawer, "ATTEMPTS_SHOWN", 1)  # a loop's task may have thousands
+    wf = d.start()
+    first = d.work("dash_charge", "FAILED", reason="declined")
+    second = d.work("dash_charge", "COMPLETED")
+    html = staff.get(f"/executions/{wf}/tasks/charge").content.decode()
+    assert "2 attempts; the newest 1:" in html
+    assert f'data-attempt="{second}"' in html and f'data-attempt="{first}"' not in html
+    chosen = staff.get(f"/executions/{wf}/tasks/charge?attempt={first}").content.decode()
+    assert f'data-attempt="{first}"' in chosen and f'data-attempt="{second}"' in chosen
+    assert "declined" in chosen.split('data-testid="drawer-json">')[1]  # the chosen attempt's JSON

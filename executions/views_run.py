@@ -1,9 +1,11 @@
 """The run page (/execution/<id>, the URL the SDK prints, and /executions/<id>) and its actions.
 
-The page is server-rendered (summary, input/output/variables, actions, logs); the diagram, the
-task table and the task drawer are the editor's React island in read-only mode (src/run.tsx),
-live over /ws/workflows/<id>/. Actions are CSRF-protected POSTs that call the same services as
-the REST API, so the same rules (status guards, restartable=false) apply.
+The page is server-rendered (summary, input/output/variables, actions, logs, and the task panel
+of ?task=<ref>: executions/run_drawer.py, its actions in views_run_task.py); the diagram, the
+task table and the island's own task drawer are the editor's React island in read-only mode
+(src/run.tsx), live over /ws/workflows/<id>/. Actions are CSRF-protected POSTs that call the same
+services as the REST API, so the same rules (status guards, restartable=false) apply. The live
+refresh re-reads ?partial=live and appends ?partial=logs&after=<last log line id>.
 """
 
 from __future__ import annotations

@@ -123,6 +123,7 @@ def run_context(request: HttpRequest, row: Workflow, drawer: run_drawer.Drawer |
         "editor_url": f"/editor/{quote(row.name, safe='')}/?version={row.version}",
         "parent_url": reverse("executions:run", args=[row.parent_workflow_id]) if row.parent_workflow_id else None,
         "assets": assets(RUN_ENTRY), "island": island, "config": config,
+        "run_url": reverse("executions:run", args=[row.id]),
         "drawer": drawer, "last_log_id": logs[-1][0].id if logs else 0,
     }
     return context

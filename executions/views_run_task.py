@@ -50,7 +50,8 @@ def task_drawer(request: HttpRequest, workflow_id: str, ref: str) -> HttpRespons
     drawer = run_drawer.build(row, ref, request.GET.get("attempt", "")) if row is not None else None
     if row is None or drawer is None:
         return HttpResponse(f"No task {ref!r} in execution {workflow_id!r}", status=404, content_type="text/plain")
-    return render(request, "executions/_run_drawer.html", {"wf": row, "drawer": drawer})
+    return render(request, "executions/_run_drawer.html",
+                  {"wf": row, "drawer": drawer, "run_url": reverse("executions:run", args=[row.id])})
 
 
 def _json_object(request: HttpRequest, name: str) -> dict[str, Any]:

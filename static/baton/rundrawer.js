@@ -9,8 +9,15 @@
   if (!page || !slot) return;
   var taskUrl = page.getAttribute("data-task-url"); // .../tasks/__ref__
   var params = new URLSearchParams(location.search);
-  var state = { ref: params.get("task") || "", attempt: params.get("attempt") || "" };
+  var shown = document.getElementById("task-drawer"); // rendered by the server (?task=, a form's error)
+  var state = { ref: params.get("task") || (shown ? shown.getAttribute("data-ref") : "") || "", attempt: params.get("attempt") || "" };
   var TAB_KEY = "baton.run.drawerTab";
+  // A form's error comes back at the action's URL: put the run page's URL back, so a reload does
+  // not post again and the page's relative re-reads (?partial=...) go to the run page.
+  var runUrl = page.getAttribute("data-run-url");
+  if (runUrl && location.pathname !== runUrl) {
+    history.replaceState(null, "", runUrl + (state.ref ? "?task=" + encodeURIComponent(state.ref) : "") + "#task-drawer");
+  }
 
   function fragmentUrl() {
     var u = taskUrl.replace("__ref__", encodeURIComponent(state.ref));

@@ -43,6 +43,8 @@ await scenario("run-actions", async ({ page }) => {
   const error = await page.locator("[data-testid=error-task_input]").innerText();
   check(error.startsWith("task_input: not valid JSON"), "the bad input is named on the page: " + error);
   check(await page.locator("[data-testid=wf-status]:has-text('FAILED')").count() === 1, "nothing changed");
+  check(new URL(page.url()).pathname === `/executions/${RERUN_ID}` && new URL(page.url()).searchParams.get("task") === "charge_ref",
+    "the error page shows the run page's URL again: " + page.url());
   await shots(page, "runactions-drawer-error");
   await page.fill("[data-testid=rerun-input]", '{"amount": 42}');
   await page.check("[data-testid=confirm-rerun]");

@@ -81,6 +81,8 @@ def test_bad_rerun_input_is_named_on_the_page_and_changes_nothing(staff: Client,
     assert HOSTILE not in html and "&lt;script&gt;" in html  # what was typed is kept, as text
     assert re.search(r'<details class="task-action" data-testid="task-action-rerun" open>', html)
     assert Workflow.objects.get(id=wf).status == "FAILED"
+    # the page is answered at the action's URL: its own links and forms name the run page
+    assert f'action="/executions/{wf}#logs"' in html and f'data-run-url="/executions/{wf}"' in html
 
 
 def test_each_action_needs_its_confirmation_and_the_status_that_allows_it(staff: Client) -> None:

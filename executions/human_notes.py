@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from .models import ExecutionEvent
+from .models import ExecutionEvent, Task
 
 # Payload keys that say who acted; the first one present is the note's `by`.
 BY_KEYS = ("by", "decidedBy", "user", "assignee")
+# The inbox's decisions: their submitted data is the task's output.
+DECISION_KINDS = ("human.approved", "human.rejected")
 # Payload keys that are the note's frame, not its data.
 FRAME_KEYS = {"status", "taskId", *BY_KEYS}
 
@@ -61,6 +63,20 @@ def note_of(event: ExecutionEvent) -> HumanNote | None:
     return HumanNote(kind=kind, by=by, when=event.created, task_id=str(task_id) if task_id else None, data=data)
 
 
+def with_submitted(notes: list[HumanNote]) -> list[HumanNote]:
+    """An inbox decision's note carries the reason, not the form's data: that is the task's output
+    (the data plus `decidedBy`). Give such notes the output of their task as data (one query)."""
+    def bare(n: HumanNote) -> bool:
+        return n.kind in DECISION_KINDS and not n.data and bool(n.task_id)
+
+    wanted = {n.task_id for n in notes if bare(n)}
+    if not wanted:
+        return notes
+    outputs = dict(Task.objects.filter(id__in=wanted).values_list("id", "output"))
+    return [replace(n, data={"submitted": outputs[n.task_id or ""]}) if bare(n) and outputs.get(n.task_id or "")
+            else n for n in notes]
+
+
 def notes_of(events: Iterable[ExecutionEvent]) -> list[HumanNote]:
     return [n for n in (note_of(e) for e in events) if n is not None]
 
@@ -72,4 +88,4 @@ def notes_for_tasks(workflow_id: str, task_ids: Iterable[str], limit: int = 200)
     if not wanted:
         return []
     events = (ExecutionEvent.objects.filter(workflow_id=workflow_id).exclude(kind="task").order_by("id")[:5000])
-    return [n for n in notes_of(events) if n.task_id in wanted][:limit]
+    return with_submitted([n for n in notes_of(events) if n.task_id in wanted][:limit])

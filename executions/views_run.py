@@ -29,7 +29,7 @@ from orchestrator.services import operations, workflows
 from orchestrator.services.errors import ServiceError
 
 from . import run_drawer, store
-from .human_notes import note_of
+from .human_notes import note_of, with_submitted
 from .models import Workflow
 from .pages import dashboard_page
 from .store import runlist
@@ -64,11 +64,15 @@ def _pretty(value: Any) -> str:
 def _history(workflow_id: str, refs: dict[str, str]) -> list[dict[str, Any]]:
     """The newest events, each a task/workflow status or a human note (with the ref of its task)."""
     out = []
-    for event in runlist.history(workflow_id):
+    events = runlist.history(workflow_id)
+    raw = [(e.id, note_of(e)) for e in events]
+    filled = iter(with_submitted([n for _, n in raw if n is not None]))
+    human = {event_id: next(filled) for event_id, n in raw if n is not None}
+    for event in events:
         p = event.payload or {}
         out.append({"created": event.created, "kind": event.kind, "ref": p.get("referenceTaskName"),
                     "status": p.get("status", ""), "worker": p.get("workerId"),
-                    "reason": p.get("reasonForIncompletion") or p.get("reason"), "human": note_of(event),
+                    "reason": p.get("reasonForIncompletion") or p.get("reason"), "human": human.get(event.id),
                     "note_ref": refs.get(str(p.get("taskId") or event.task_id or ""))})
     return out
 

@@ -156,10 +156,15 @@ def test_inbox_claims_and_any_new_human_note_kind_show_generically(staff: Client
     # a kind another engineer adds (say an escalation) is shown without this page knowing it
     ExecutionEvent.objects.create(workflow_id=wf, task_id=approve.id, kind="human.escalated", created=approve.update_time,
                                   payload={"taskId": approve.id, "by": "sla-bot", "to": "managers", "afterMinutes": 30})
-    inbox.decide(approve.id, d_user, approve=True, data={})
+    inbox.decide(approve.id, d_user, approve=True, data={"amount": HOSTILE})
     notes = staff.get(f"/executions/{wf}/tasks/approve").content.decode()
     kinds = re.findall(r'data-kind="([^"]+)"', notes)
     assert kinds == ["human.claim", "human.escalated", "human.approved"]
+    approved = notes.split('data-kind="human.approved"')[1].replace("&quot;", '"')
+    assert '"submitted": {' in approved and '"amount": "&lt;script&gt;' in approved  # the form's data, as text
+    page = staff.get(f"/executions/{wf}").content.decode()
+    history = page.split('data-testid="history"')[1].split("</ol>")[0].replace("&quot;", '"')
+    assert history.count('"submitted": {') == 1 and "sla-bot" in history
     assert "sla-bot" in notes and "&quot;to&quot;: &quot;managers&quot;" in notes
     assert notes.count('data-testid="note-by">boss<') == 2
 

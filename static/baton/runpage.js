@@ -29,11 +29,16 @@
       var here = page.querySelector('[data-live="' + fresh.getAttribute("data-live") + '"]');
       // keep a half-typed termination reason: skip the region while one of its inputs has focus
       if (here && !(document.activeElement && here.contains(document.activeElement) && document.activeElement.tagName === "INPUT")) {
-        // keep what the reader opened or closed (input, output, event history) across the re-render
-        var open = Array.prototype.map.call(here.querySelectorAll("details"), function (d) { return d.open; });
+        // keep what the reader opened or closed (event history, input...) across the re-render;
+        // the others follow the server (the output opens once there is one)
+        var was = Array.prototype.map.call(here.querySelectorAll("details"), function (d) {
+          return d.hasAttribute("data-touched") ? d.open : null;
+        });
         here.innerHTML = fresh.innerHTML;
         var now = here.querySelectorAll("details");
-        if (now.length === open.length) now.forEach(function (d, i) { d.open = open[i]; });
+        if (now.length === was.length) now.forEach(function (d, i) {
+          if (was[i] !== null) { d.open = was[i]; d.setAttribute("data-touched", ""); }
+        });
       }
     });
   }, 600);
@@ -115,6 +120,8 @@
   }
 
   document.addEventListener("click", function (e) {
+    var summary = e.target.closest ? e.target.closest("#run-page [data-live] summary") : null;
+    if (summary && summary.parentElement) summary.parentElement.setAttribute("data-touched", "");
     var target = e.target.closest ? e.target.closest("#log-copy, #log-fullscreen") : null;
     if (!target) return;
     if (target.id === "log-copy") copy(target);

@@ -7,6 +7,7 @@ from . import (
     views_metrics,
     views_overview,
     views_run,
+    views_run_task,
     views_runs,
     views_saved,
     views_workflows,
@@ -29,6 +30,9 @@ urlpatterns = [
     path("executions/<str:workflow_id>/run.json", views_loops.run_json, name="run-json"),
     path("executions/<str:workflow_id>/branches", views_loops.branches, name="run-branches"),
     path("executions/<str:workflow_id>/action", views_run.run_action, name="run-action"),
+    # The task drawer (a fragment for the page's script) and the actions on one task.
+    path("executions/<str:workflow_id>/tasks/<str:ref>", views_run_task.task_drawer, name="run-task"),
+    path("executions/<str:workflow_id>/tasks/<str:ref>/action", views_run_task.task_action, name="run-task-action"),
     path("workflows/", views_workflows.workflow_list, name="workflows"),
     path("workflows/<str:name>/", views_workflows.workflow_page, name="workflow"),
     path("metrics/", views_metrics.metrics_page, name="metrics"),

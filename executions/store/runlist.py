@@ -159,15 +159,20 @@ def newest_event_id() -> int:
     return ExecutionEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
+LOG_TASK_FIELDS = ("id", "ref", "retry_count", "iteration", "task_type", "seq")
+
+
 def logs_of(workflow_id: str, task_id: str | None = None, text: str = "", limit: int | None = 5000,
-            ) -> list[tuple[TaskLog, Task]]:
+            after: int = 0) -> list[tuple[TaskLog, Task]]:
     """Every log line of an execution (or of one of its tasks), oldest first, with its task.
 
     `text` keeps the lines that contain it (case-insensitive), searched by the database so a
-    long log is not shipped to the browser to be filtered there. `limit=None` reads them all.
+    long log is not shipped to the browser to be filtered there. `limit=None` reads them all;
+    `after` keeps the lines after that log line id (what a live page has not seen yet).
     """
-    tasks = {t.id: t for t in Task.objects.filter(workflow_id=workflow_id).only(
-        "id", "ref", "retry_count", "iteration", "task_type", "seq")}
+    if after:
+        return _logs_after(workflow_id, task_id, text, limit, after)
+    tasks = {t.id: t for t in Task.objects.filter(workflow_id=workflow_id).only(*LOG_TASK_FIELDS)}
     ids = ([task_id] if task_id in tasks else []) if task_id else list(tasks)
     lines = TaskLog.objects.filter(task_id__in=ids).order_by("id")
     if text:
@@ -175,6 +180,21 @@ def logs_of(workflow_id: str, task_id: str | None = None, text: str = "", limit:
     if limit is not None:
         lines = lines[:limit]
     return [(line, tasks[line.task_id]) for line in lines.iterator(chunk_size=2000)]
+
+
+def _logs_after(workflow_id: str, task_id: str | None, text: str, limit: int | None, after: int,
+                ) -> list[tuple[TaskLog, Task]]:
+    """The live refresh's read: one query for the new lines (most often none: an index range on
+    the log's id), then only their tasks, rather than every task of a long run first."""
+    scope = Task.objects.filter(workflow_id=workflow_id)
+    if task_id:
+        scope = scope.filter(id=task_id)
+    lines = TaskLog.objects.filter(task_id__in=scope.values("id"), id__gt=after).order_by("id")
+    if text:
+        lines = lines.filter(log__icontains=text)
+    found = list(lines[:limit] if limit is not None else lines)
+    tasks = {t.id: t for t in Task.objects.filter(id__in={line.task_id for line in found}).only(*LOG_TASK_FIELDS)}
+    return [(line, tasks[line.task_id]) for line in found]
 
 
 def history(workflow_id: str, limit: int = 300) -> list[ExecutionEvent]:

@@ -209,8 +209,19 @@ class HumanNote:
     record: Callable[[], None] = field(compare=False)
 
 
+@dataclass(frozen=True)
+class ManualResult:
+    """An admin completed or failed a pending WAIT or HUMAN task by hand (the run page's way in,
+    beside the inbox): `result` is applied as a worker's would be, and the note names `by`, so
+    the run's event history says who did it."""
+
+    task_id: str
+    result: TaskResult
+    by: str
+
+
 # Commands that change one workflow under its lock, and the ones that take no workflow lock.
 WorkflowCommand = (Start | Decide | ReportResult | Terminate | Pause | Resume | Remove | Operate
                    | ReopenParentTask | RecordFailureWorkflow | RunSystemTask | HumanDecision
-                   | HumanAssignment | HumanEscalation | HumanNote)
+                   | HumanAssignment | HumanEscalation | HumanNote | ManualResult)
 Command = WorkflowCommand | Claim | AppendLog | ScheduleFire

@@ -53,6 +53,7 @@ from .commands import (
     HumanDecision,
     HumanEscalation,
     HumanNote,
+    ManualResult,
     Operate,
     Pause,
     RecordFailureWorkflow,
@@ -163,6 +164,8 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
         return _result(command, now)
     if isinstance(command, HumanDecision):
         return _human_decision(command, now)
+    if isinstance(command, ManualResult):
+        return _manual_result(command, now)
     if isinstance(command, HumanAssignment):
         held = writes.lock_of_task(command.task_id)
         if held is None:
@@ -253,6 +256,23 @@ def _human_escalation(command: HumanEscalation, now: datetime) -> tuple[Workflow
     decision = HumanDecision(command.task_id, command.result, "escalation", lambda _task: command.record())
     row, change, task = _human_decision(decision, now)
     return row, replace(change, notes=((row.status, note), *change.notes)), task
+
+
+# The task types an admin may complete or fail by hand: they wait for someone, not for a worker.
+BY_HAND_TYPES = ("WAIT", "HUMAN")
+
+
+def _manual_result(command: ManualResult, now: datetime) -> tuple[Workflow, Change, TaskState | None]:
+    def guard(task: TaskState) -> None:
+        if task.task_type not in BY_HAND_TYPES or task.status != TaskStatus.IN_PROGRESS:
+            raise Conflict(f"Task {task.task_id} ({task.task_type}, {task.status.value}) "
+                           "is not a pending WAIT or HUMAN task")
+
+    row, change, task = _result(ReportResult(command.task_id, command.result), now, guard=guard)
+    note: Note = (row.status, {"humanTask": "completed by hand" if command.result.status == TaskStatus.COMPLETED
+                               else "failed by hand", "by": command.by, "taskId": command.task_id,
+                               "reason": command.result.reason, "data": dict(command.result.output or {})})
+    return row, replace(change, notes=(*change.notes, note)), task
 
 
 def _result(command: ReportResult, now: datetime,

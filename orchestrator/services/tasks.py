@@ -19,7 +19,7 @@ from orchestrator.engine.results import TaskResult
 from orchestrator.systemtasks import registry
 
 from . import runtime
-from .commands import AppendLog, Claim, ReportResult
+from .commands import AppendLog, Claim, ManualResult, ReportResult
 from .errors import NotFound
 
 if TYPE_CHECKING:
@@ -85,6 +85,12 @@ def update_and_claim_next(task_id: str, result: TaskResult, logs: list[dict[str,
     if task.is_terminal and registry.is_worker_type(task.task_type):
         _record_poll(task.def_name, task.domain, result.worker_id or task.worker_id, timezone.now())
     return task, (done.claimed[0] if done.claimed else None)
+
+
+def finish_by_hand(task_id: str, result: TaskResult, by: str) -> None:
+    """Complete or fail a pending WAIT or HUMAN task as `by` (an admin on the run page); the
+    runtime refuses (Conflict) any other task, and notes who did it on the run's event log."""
+    runtime.execute(ManualResult(task_id, result, by))
 
 
 def _log_texts(logs: list[dict[str, Any]]) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  // reader(url, apply, gap): refresh() fetches `url` now (or once more right after the fetch in
+  // reader(url, apply, gap): refresh() fetches `url` (a string, or a function giving it) now (or once more right after the fetch in
   // flight) and hands the HTML to apply(html); schedule() asks for a re-read at most once per
   // `gap` ms, however often it is called. Errors are left to the next re-read.
   function reader(url, apply, gap) {
@@ -13,7 +13,7 @@
       if (busy) { again = true; return; }
       busy = true;
       last = Date.now();
-      fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      fetch(typeof url === "function" ? url() : url, { credentials: "same-origin", headers: { Accept: "text/html" } })
         .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
         .then(apply)
         .catch(function () {})

@@ -200,3 +200,56 @@ def _serve_one_of(api: httpx.Client, task_type: str, run_id: str, deadline: floa
             }).raise_for_status()
             return
     raise AssertionError(f"no {task_type} task to serve")
+
+
+def test_the_task_drawer_reruns_with_new_input_skips_and_completes_a_wait_by_hand(
+        editor_stack: Stack, tmp_path: Path) -> None:
+    ready = tmp_path / "ready"
+    with editor_stack.client() as api:
+        api.put("/metadata/workflow", json=[
+            {"name": "browser_rerun", "version": 1, "schemaVersion": 2, "tasks": [
+                {"name": "ra_charge", "taskReferenceName": "charge_ref", "type": "SIMPLE"},
+                {"name": "ra_ship", "taskReferenceName": "ship_ref", "type": "SIMPLE"}]},
+            {"name": "browser_hand", "version": 1, "schemaVersion": 2, "tasks": [
+                {"name": "hand_wait", "taskReferenceName": "hand_wait", "type": "WAIT"},
+                {"name": "hand_extra", "taskReferenceName": "hand_extra", "type": "SIMPLE"}]},
+        ]).raise_for_status()
+        api.post("/metadata/taskdefs", json=[{"name": "ra_charge", "retryCount": 0},
+                                            {"name": "ra_ship", "retryCount": 0}]).raise_for_status()
+        rerun_id = api.post("/workflow", json={"name": "browser_rerun", "input": {}}).text.strip('"')
+        hand_id = api.post("/workflow", json={"name": "browser_hand", "input": {}}).text.strip('"')
+        _serve_one(api, "ra_charge", rerun_id, {"status": "COMPLETED", "outputData": {"charged": 1}}, time.monotonic() + 30)
+        _serve_one(api, "ra_ship", rerun_id, {"status": "FAILED_WITH_TERMINAL_ERROR",
+                                              "reasonForIncompletion": "no truck"}, time.monotonic() + 30)
+        proc = run_scenario(editor_stack, "run_actions.mjs", env={
+            "RERUN_ID": rerun_id, "HAND_ID": hand_id, "READY_FILE": str(ready)})
+        deadline = time.monotonic() + 120
+        while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        inputs: list[Any] = []
+        if ready.exists():
+            inputs.append(_serve_rerun(api, rerun_id, deadline))
+            _serve_one(api, "ra_ship", rerun_id, {"status": "COMPLETED"}, deadline)
+        data = result(proc)
+        rerun = api.get(f"/workflow/{rerun_id}").json()
+        hand = api.get(f"/workflow/{hand_id}").json()
+    assert inputs == [{"amount": 42}]  # the worker got the new input
+    assert rerun["status"] == "COMPLETED" and hand["status"] == "COMPLETED"
+    assert [(t["referenceTaskName"], t["status"]) for t in hand["tasks"]] == [
+        ("hand_wait", "COMPLETED"), ("hand_extra", "SKIPPED")]
+    assert hand["tasks"][0]["outputData"] == {"approved": "<b>yes</b>"}
+    assert data["lines"] == 1
+
+
+def _serve_rerun(api: httpx.Client, run_id: str, deadline: float) -> Any:
+    """Complete the rerun charge task with a log line; answer the input the worker got."""
+    while time.monotonic() < deadline:
+        polled = api.get("/tasks/poll/batch/ra_charge", params={"count": 1, "timeout": 500, "workerid": "w-ra"})
+        for task in (polled.json() if polled.status_code == 200 and polled.content else []):
+            assert task["workflowInstanceId"] == run_id
+            api.post("/tasks", json={"taskId": task["taskId"], "workflowInstanceId": run_id, "status": "COMPLETED",
+                                     "outputData": {"charged": task["inputData"].get("amount")},
+                                     "logs": [{"log": f"charged {task['inputData'].get('amount')}", "createdTime": 0}],
+                                     }).raise_for_status()
+            return task["inputData"]
+    raise AssertionError("no rerun charge task to serve")

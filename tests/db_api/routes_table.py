@@ -143,6 +143,8 @@ DASHBOARDS: dict[str, int] = {
     # the run page island's JSON (executions/views_loops.py)
     "executions/<str:workflow_id>/run.json": 404,
     "executions/<str:workflow_id>/branches": 404,
+    "executions/<str:workflow_id>/tasks/<str:ref>": 404,  # the task drawer fragment
+    "executions/<str:workflow_id>/tasks/<str:ref>/action": 405,
     # the run list's saved views: POST-only (CSRF-protected forms)
     "executions/views/": 405,
     "executions/views/<int:view_id>/rename": 405,

@@ -37,12 +37,14 @@ def test_search_filters_lines_on_the_server_case_insensitive_and_escaped(staff: 
     hostile = staff.get(f"/executions/{wf}", {"q": HOSTILE}).content.decode()
     assert lines_of(hostile) == 1 and HOSTILE not in hostile
     assert 'value="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"' in hostile
-    # search and task filter together, and the live partial keeps both
+    # search and task filter together, and the live log refresh (new lines appended) keeps both
     assert lines_of(staff.get(f"/executions/{wf}?q=charged&logs_task={first}").content.decode()) == 0
     page = staff.get(f"/executions/{wf}?q=ship").content.decode()
-    assert 'data-live-url="?partial=live&amp;q=ship"' in page
-    live = staff.get(f"/executions/{wf}?partial=live&q=ship").content.decode()
+    assert 'data-live-url="?partial=live&amp;q=ship"' in page and 'data-logs-url="?partial=logs&amp;q=ship"' in page
+    live = staff.get(f"/executions/{wf}?partial=logs&q=ship").content.decode()
     assert lines_of(live) == 1 and "shipped parcel" in live
+    assert lines_of(staff.get(f"/executions/{wf}?partial=logs&q=ship&logs_task={first}").content.decode()) == 0
+    assert lines_of(staff.get(f"/executions/{wf}?partial=logs&q=ship&after=1").content.decode()) == 1
     assert lines_of(staff.get(f"/executions/{wf}?q=nothing-like-this").content.decode()) == 0
     # the controls: copy, full screen, and the download link narrowed like the view
     assert 'id="log-copy"' in page and 'id="log-fullscreen"' in page

@@ -1,0 +1,123 @@
+// The run page's task panel (executions/_run_drawer.html): a click on a task in the diagram or the
+// task table (the island, editor/frontend/src/ui/RunView.tsx) shows that task's panel without a
+// reload; attempts, tabs, copy and close work in place; the panel follows the run live. Without
+// this script the same panel is there through ?task=<ref> links and plain form posts.
+(function () {
+  "use strict";
+  var page = document.getElementById("run-page");
+  var slot = document.getElementById("task-drawer-slot");
+  if (!page || !slot) return;
+  var taskUrl = page.getAttribute("data-task-url"); // .../tasks/__ref__
+  var params = new URLSearchParams(location.search);
+  var shown = document.getElementById("task-drawer"); // rendered by the server (?task=, a form's error)
+  var state = { ref: params.get("task") || (shown ? shown.getAttribute("data-ref") : "") || "", attempt: params.get("attempt") || "" };
+  var TAB_KEY = "baton.run.drawerTab";
+  // A form's error comes back at the action's URL: put the run page's URL back, so a reload does
+  // not post again and the page's relative re-reads (?partial=...) go to the run page.
+  var runUrl = page.getAttribute("data-run-url");
+  if (runUrl && location.pathname !== runUrl) {
+    history.replaceState(null, "", runUrl + (state.ref ? "?task=" + encodeURIComponent(state.ref) : "") + "#task-drawer");
+  }
+
+  function fragmentUrl() {
+    var u = taskUrl.replace("__ref__", encodeURIComponent(state.ref));
+    return state.attempt ? u + "?attempt=" + encodeURIComponent(state.attempt) : u;
+  }
+
+  function remember() {
+    var q = new URLSearchParams(location.search);
+    if (state.ref) q.set("task", state.ref); else q.delete("task");
+    if (state.attempt) q.set("attempt", state.attempt); else q.delete("attempt");
+    var s = q.toString();
+    history.replaceState(null, "", location.pathname + (s ? "?" + s : "") + location.hash);
+  }
+
+  function tab(name) {
+    var drawer = document.getElementById("task-drawer");
+    if (!drawer) return;
+    if (!drawer.querySelector('[data-tab="' + name + '"]')) name = "actions";
+    drawer.querySelectorAll("[data-tab]").forEach(function (b) {
+      var on = b.getAttribute("data-tab") === name;
+      b.classList.toggle("on", on);
+      b.setAttribute("aria-selected", on ? "true" : "false");
+    });
+    drawer.querySelectorAll("[data-panel]").forEach(function (p) { p.hidden = p.getAttribute("data-panel") !== name; });
+  }
+
+  function currentTab() {
+    try { return localStorage.getItem(TAB_KEY) || "actions"; } catch (e) { return "actions"; }
+  }
+
+  // A form the user is filling in is never replaced under them.
+  function busy() {
+    var drawer = document.getElementById("task-drawer");
+    if (!drawer) return false;
+    var a = document.activeElement;
+    if (a && drawer.contains(a) && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName)) return true;
+    return !!drawer.querySelector("details.task-action[open]");
+  }
+
+  var read = window.batonLive.reader(fragmentUrl, function (html) {
+    if (!state.ref || busy()) return;
+    slot.innerHTML = html;
+    tab(currentTab());
+  }, 600);
+
+  function open(ref, attempt) {
+    state = { ref: ref, attempt: attempt || "" };
+    remember();
+    read.refresh();
+  }
+
+  function close() {
+    state = { ref: "", attempt: "" };
+    slot.innerHTML = "";
+    remember();
+  }
+
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    if (!t.closest) return;
+    var inIsland = t.closest("#run-island");
+    var hit = inIsland && t.closest("tr[data-ref], .task-node[data-ref]");
+    if (hit) { open(hit.getAttribute("data-ref").replace(/__\d+$/, ""), ""); return; }
+    var drawer = t.closest("#task-drawer");
+    if (!drawer) return;
+    var att = t.closest("[data-attempt]");
+    if (att) { e.preventDefault(); open(state.ref || drawer.getAttribute("data-ref"), att.getAttribute("data-attempt")); return; }
+    if (t.closest("[data-drawer-close]")) { e.preventDefault(); close(); return; }
+    var tb = t.closest("[data-tab]");
+    if (tb) {
+      try { localStorage.setItem(TAB_KEY, tb.getAttribute("data-tab")); } catch (err) {}
+      tab(tb.getAttribute("data-tab"));
+      return;
+    }
+    var cp = t.closest("[data-copy]");
+    if (cp) copy(cp, document.querySelector(cp.getAttribute("data-copy")));
+  });
+
+  function copy(button, source) {
+    var text = source ? source.textContent : "";
+    var done = function (ok) {
+      button.textContent = ok ? "Copied" : "Copy failed";
+      setTimeout(function () { button.textContent = "Copy"; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+      return;
+    }
+    var area = document.createElement("textarea");
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (err) {}
+    area.remove();
+    done(ok);
+  }
+
+  window.addEventListener("baton:run-event", function () { if (state.ref) read.schedule(); });
+  // A panel the server rendered (?task=<ref>, or a form's error) keeps its open form's tab.
+  var first = document.getElementById("task-drawer");
+  if (first) tab(first.querySelector("details.task-action[open]") ? "actions" : currentTab());
+})();

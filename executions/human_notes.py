@@ -23,7 +23,8 @@ BY_KEYS = ("by", "decidedBy", "user", "assignee")
 # The inbox's decisions: their submitted data is the task's output.
 DECISION_KINDS = ("human.approved", "human.rejected")
 # Payload keys that are the note's frame, not its data.
-FRAME_KEYS = {"status", "taskId", *BY_KEYS}
+# `kind` names the step in the agreed audit notes; humanTask/humanDecision are older names of it.
+FRAME_KEYS = {"status", "taskId", "kind", "humanTask", "humanDecision", *BY_KEYS}
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ def _step(kind: str, payload: dict[str, Any]) -> tuple[str, str] | None:
     """(kind of the note, the payload key that named it) or None for a non-human event."""
     if kind.startswith("human."):
         return kind, ""
+    named = payload.get("kind")
+    if isinstance(named, str) and named.startswith("human."):
+        return named, "kind"
     for key, value in payload.items():
         if key.startswith("human") and isinstance(value, str) and value:
             return f"human.{value.lower().replace(' ', '_')}", key

@@ -159,7 +159,7 @@ def test_inbox_claims_and_any_new_human_note_kind_show_generically(staff: Client
     inbox.decide(approve.id, d_user, approve=True, data={"amount": HOSTILE})
     notes = staff.get(f"/executions/{wf}/tasks/approve").content.decode()
     kinds = re.findall(r'data-kind="([^"]+)"', notes)
-    assert kinds == ["human.claim", "human.escalated", "human.approved"]
+    assert kinds == ["human.claimed", "human.escalated", "human.approved"]
     approved = notes.split('data-kind="human.approved"')[1].replace("&quot;", '"')
     assert '"submitted": {' in approved and '"amount": "&lt;script&gt;' in approved  # the form's data, as text
     page = staff.get(f"/executions/{wf}").content.decode()

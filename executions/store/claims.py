@@ -17,17 +17,13 @@ trailing window (by `created`) and skips ids it already sent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+import json
+from datetime import datetime
 
 from django.db import connection
-from django.db.models import F
-from django.db.models.functions import Coalesce
-
-from orchestrator.engine.status import TaskStatus
 
 from .. import events
-from ..models import ExecutionEvent, Task, Workflow
+from ..models import Task, Workflow
 from .mapping import to_state
 
 
@@ -95,29 +91,44 @@ def _claim_postgres(queue: str, worker_id: str | None, count: int, domain: str |
     return sorted(Task.objects.raw(sql, params), key=lambda r: (-r.priority, r.available_at))
 
 
+# SQLite (>= 3.35 for RETURNING) in one UPDATE: the candidates are picked by the subquery in
+# poll order; the IMMEDIATE transaction the runtime holds serialises writers, so nothing can
+# take them in between. Datetimes are Django's SQLite text ("YYYY-MM-DD HH:MM:SS[.ffffff]",
+# UTC): adding whole seconds leaves the fraction as it is, so the lease is the seconds part
+# moved by strftime plus `now`'s own fraction (strftime alone would keep milliseconds only).
+_CLAIM_SQLITE_SQL = """
+UPDATE executions_task
+   SET status = 'IN_PROGRESS',
+       start_time = COALESCE(start_time, %(now)s),
+       update_time = %(now)s,
+       poll_count = poll_count + 1,
+       worker_id = %(worker)s,
+       callback_after_seconds = 0,
+       lease_deadline = strftime('%%Y-%%m-%%d %%H:%%M:%%S', %(now)s,
+                                 '+' || response_timeout_seconds || ' seconds') || substr(%(now)s, 20)
+ WHERE id IN (
+       SELECT id FROM executions_task
+        WHERE queue = %(queue)s AND status = 'SCHEDULED' AND available_at <= %(now)s
+          AND {domain}
+        ORDER BY priority DESC, available_at
+        LIMIT %(count)s)
+RETURNING *
+"""
+
+_EVENT_INSERT_SQL = ("INSERT INTO executions_executionevent (workflow_id, task_id, kind, payload, created)"
+                     " VALUES (%s, %s, %s, %s, %s)")
+
+
 def _claim_sqlite(queue: str, worker_id: str | None, count: int, domain: str | None,
                   now: datetime) -> list[Task]:
-    candidates = Task.objects.filter(queue=queue, status=TaskStatus.SCHEDULED.value, available_at__lte=now)
-    candidates = candidates.filter(domain=domain) if domain else candidates.filter(domain__isnull=True)
-    picked: Sequence[tuple[str, int]] = list(
-        candidates.order_by("-priority", "available_at").values_list("id", "response_timeout_seconds")[:count]
-    )
-    if not picked:
-        return []
-    by_timeout: dict[int, list[str]] = {}
-    for task_id, timeout in picked:
-        by_timeout.setdefault(timeout, []).append(task_id)
-    for timeout, ids in by_timeout.items():
-        Task.objects.filter(pk__in=ids).update(
-            status=TaskStatus.IN_PROGRESS.value,
-            start_time=Coalesce(F("start_time"), now),
-            update_time=now,
-            poll_count=F("poll_count") + 1,
-            worker_id=worker_id,
-            callback_after_seconds=0,
-            lease_deadline=now + timedelta(seconds=timeout),
-        )
-    order = {task_id: i for i, (task_id, _) in enumerate(picked)}
-    rows = sorted(Task.objects.filter(pk__in=list(order)), key=lambda r: order[r.id])
-    ExecutionEvent.objects.bulk_create([events.claim_event(r.workflow_id, to_state(r), now) for r in rows])
+    """The claim as one UPDATE ... RETURNING, then its "task started" events as one INSERT."""
+    sql = _CLAIM_SQLITE_SQL.format(domain="domain = %(domain)s" if domain else "domain IS NULL")
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = {"now": at, "worker": worker_id, "queue": queue, "count": count, "domain": domain}
+    rows = sorted(Task.objects.raw(sql, params), key=lambda r: (-r.priority, r.available_at))
+    if rows:
+        claimed = [events.claim_event(r.workflow_id, to_state(r), now) for r in rows]
+        with connection.cursor() as cursor:
+            cursor.executemany(_EVENT_INSERT_SQL, [
+                (e.workflow_id, e.task_id, e.kind, json.dumps(e.payload), at) for e in claimed])
     return rows

@@ -7,11 +7,10 @@ import threading
 
 import pytest
 from django.db import connection, connections, transaction
-from django.utils import timezone
 
 from executions import events
 from executions.models import ExecutionEvent, Task, Workflow
-from executions.store import claims, mapping
+from executions.store import mapping
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import TaskStatus
 from orchestrator.services import tasks
@@ -41,20 +40,9 @@ def test_a_claim_records_who_started_the_task_and_rings_after_commit(
         "reasonForIncompletion": None, "workerId": "worker-7", "pollCount": 1,
         "startTime": int(row.start_time.timestamp() * 1000),
     }
-    # The SQL spelling of the payload (PostgreSQL) and the Python one (SQLite) agree.
+    # The SQL spelling of the payload (PostgreSQL) and the Python one (SQLite) agree; the SQLite
+    # claim itself is tested on SQLite in test_claims__sqlite.py.
     assert event.payload == json.loads(json.dumps(events.claim_event(wf_id, mapping.to_state(row), event.created).payload))
-
-
-@pytest.mark.django_db
-def test_the_sqlite_claim_records_the_same_event(start) -> None:  # type: ignore[no-untyped-def]
-    start(DOC)
-    # The ORM path SQLite takes runs on PostgreSQL too (without SKIP LOCKED's benefit).
-    with transaction.atomic():
-        claimed = claims._claim_sqlite("db_ev_t", "worker-8", 1, None, timezone.now())[0]
-    event = task_events(claimed.id)[-1]
-    assert event.payload["status"] == "IN_PROGRESS"
-    assert (event.payload["workerId"], event.payload["pollCount"]) == ("worker-8", 1)
-    assert Task.objects.get(pk=claimed.id).status == "IN_PROGRESS"
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 import django
 
@@ -35,17 +36,19 @@ def main() -> None:
     rest = tasks.claim("sq_t", "w-2", 5)
     blue = tasks.claim("sq_t", "w-3", 5, domain="blue")
     again = tasks.claim("sq_t", "w-4", 5)
-    report = {
+    rows: list[dict[str, Any]] = []
+    report: dict[str, Any] = {
         "statements": statements,
         "first": [t.workflow_id for t in first], "rest": [t.workflow_id for t in rest],
         "blue": [t.workflow_id for t in blue], "again": len(again),
         "started": {str(p): w for p, w in started.items()}, "in_domain": in_domain,
-        "rows": [], "workflow_attached": all(t.workflow.id == t.workflow_id for t in first + rest),
+        "rows": rows, "workflow_attached": all(t.workflow.id == t.workflow_id for t in first + rest),
     }
     for claimed in first + rest + blue:
         row = Task.objects.get(pk=claimed.id)
         evs = list(ExecutionEvent.objects.filter(task_id=row.id).order_by("id"))
-        report["rows"].append({
+        assert row.lease_deadline is not None and row.start_time is not None
+        rows.append({
             "status": row.status, "worker": row.worker_id, "poll_count": row.poll_count,
             "lease_minus_start_s": (row.lease_deadline - row.start_time).total_seconds(),
             "update_is_start": row.update_time == row.start_time,

@@ -7,10 +7,15 @@ read through Django's test client with a staff session (on PostgreSQL, as produc
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+
+from executions.models import Workflow
+from orchestrator.services import definitions, runtime
+from orchestrator.services.commands import Decide
 
 from . import dashboards as d
 
@@ -107,3 +112,19 @@ def test_hostile_input_reason_and_filter_values_show_as_text(staff: Client) -> N
         assert HOSTILE not in html
     html = staff.get("/executions/").content.decode()
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+def test_a_timed_out_run_is_found_by_its_status_and_as_a_failure(staff: Client) -> None:
+    definitions.save_workflow_def({"name": "dash_slow", "version": 1, "timeoutSeconds": 60,
+                                   "timeoutPolicy": "TIME_OUT_WF", "tasks": [
+                                       {"name": "dash_slow_t", "taskReferenceName": "slow", "type": "SIMPLE"}]},
+                                  overwrite=True)
+    slow, other = d.start("dash_slow"), d.start()
+    # the deadline passes: the run began two minutes ago, then the sweeper's Decide times it out
+    Workflow.objects.filter(pk=slow).update(create_time=Workflow.objects.get(pk=slow).create_time - timedelta(minutes=2))
+    runtime.execute(Decide(slow))
+    assert Workflow.objects.get(pk=slow).status == "TIMED_OUT"
+    assert ids(staff.get("/executions/?status=TIMED_OUT")) == [slow]
+    assert set(ids(staff.get("/executions/?status=TIMED_OUT&status=RUNNING"))) == {slow, other}
+    page = staff.get("/executions/?status=TIMED_OUT").content.decode()
+    assert 'value="TIMED_OUT" checked' in page and "timed out after 60 seconds" in page

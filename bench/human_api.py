@@ -14,12 +14,11 @@ Needs PostgreSQL on 127.0.0.1:5432 like the tests (BATON_TEST_PG); uses a scratc
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 
-from bench.run_list import _scratch_url
+from bench.scratch import on_scratch_db, setup_django
 
 
 def main() -> int:
@@ -27,40 +26,20 @@ def main() -> int:
     parser.add_argument("--tasks", type=int, default=1000)
     parser.add_argument("--reps", type=int, default=10)
     args = parser.parse_args()
-    import psycopg
-
-    admin = os.environ.get("BATON_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = f"baton_bench_human_{os.getpid()}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        return _run(_scratch_url(admin, name), args.tasks, args.reps)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return on_scratch_db("baton_bench_human", lambda url: _run(url, args.tasks, args.reps))
 
 
 def _run(url: str, tasks: int, reps: int) -> int:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orchestrator.settings")
-    import django
-
-    django.setup()
+    setup_django(url)
     from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
     from executions.models import Task
     from orchestrator.humantasks import service
     from orchestrator.services import definitions, workflows
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     finance = Group.objects.create(name="finance")
     ann, bob = (User.objects.create_user(n, password="pw") for n in ("ann", "bob"))
     ann.groups.add(finance)

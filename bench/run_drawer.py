@@ -19,30 +19,22 @@ and prints p50/p95 of `--reps` requests each.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 
-from bench.run_list import SEED_SQL, _scratch_url
+from bench.run_list import SEED_SQL
+from bench.scratch import on_scratch_db, setup_django
 
 
 def _run(url: str, runs: int, reps: int) -> int:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orchestrator.settings")
-    import django
-
-    django.setup()
+    setup_django(url)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from executions.models import TaskLog
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     started = time.monotonic()
     with connection.cursor() as cur:
         cur.execute(SEED_SQL.replace("%(runs)s", str(int(runs))))
@@ -82,20 +74,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=20)
     args = parser.parse_args()
-    import psycopg
-
-    admin = os.environ.get("BATON_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = f"baton_bench_drawer_{os.getpid()}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        return _run(_scratch_url(admin, name), args.runs, args.reps)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return on_scratch_db("baton_bench_drawer", lambda url: _run(url, args.runs, args.reps))
 
 
 if __name__ == "__main__":

@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
 import sys
 import time
 from collections.abc import Callable
 
-from bench.run_list import _scratch_url
+from bench.scratch import on_scratch_db, setup_django, timed
 
 DEFS = {
     "bench-loop": {"name": "bench_loop", "version": 1, "tasks": [
@@ -87,31 +85,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20_000)
     parser.add_argument("--reps", type=int, default=15)
     args = parser.parse_args()
-    import psycopg
-
-    admin = os.environ.get("BATON_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = f"baton_bench_runloops_{os.getpid()}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        return _run(_scratch_url(admin, name), args.runs, args.reps)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def _timed(fn: Callable[[], object], reps: int) -> tuple[float, float, object]:
-    out = fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, int(round(0.95 * len(times))) - 1)], out
+    return on_scratch_db("baton_bench_runloops", lambda url: _run(url, args.runs, args.reps))
 
 
 def _seed(runs: int) -> None:
@@ -130,21 +104,13 @@ def _seed(runs: int) -> None:
 
 
 def _run(url: str, runs: int, reps: int) -> int:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orchestrator.settings")
-    import django
-
-    django.setup()
+    setup_django(url)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from executions.consumers import _snapshot
     from executions.store import runlist
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     started = time.monotonic()
     _seed(runs)
     print(f"seeded {runs:,} background executions + a 1,000-task loop + forks of 1,000 and 10,000 branches "
@@ -179,7 +145,7 @@ def _run(url: str, runs: int, reps: int) -> int:
                       (f"{what}: branches, failed only", get(f"/executions/{wf}/branches?fork=fan&group=failed"))]
     print(f"{'case':52} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>11}")
     for label, fn in cases:
-        p50, p95, size = _timed(fn, reps)
+        p50, p95, size = timed(fn, reps)
         print(f"{label:52} {p50:8.1f} {p95:8.1f} {size:>11,}")
     return 0
 

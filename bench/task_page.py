@@ -13,12 +13,11 @@ comments), its signed link's confirm page, a comment POST, and a task page of an
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 
-from bench.run_list import _scratch_url
+from bench.scratch import on_scratch_db, setup_django
 
 DEFINITION = """{"name": "bench_expense", "version": 1, "tasks": [
   {"name": "prep", "taskReferenceName": "prep", "type": "SIMPLE"},
@@ -92,40 +91,19 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--verbose", action="store_true", help="print each case's three slowest queries")
     args = parser.parse_args()
-    import psycopg
-
-    admin = os.environ.get("BATON_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = f"baton_bench_taskpage_{os.getpid()}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        return _run(_scratch_url(admin, name), args.runs, args.reps, args.verbose)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return on_scratch_db("baton_bench_taskpage", lambda url: _run(url, args.runs, args.reps, args.verbose))
 
 
 def _run(url: str, runs: int, reps: int, verbose: bool) -> int:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orchestrator.settings")
-    import django
-
-    django.setup()
+    setup_django(url)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.utils import timezone
 
     from orchestrator.humantasks import links, service
     from orchestrator.humantasks.models import HumanComment, HumanTask
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     started = time.monotonic()
     with connection.cursor() as cur:
         cur.execute(SEED_SQL.replace("%(runs)s", str(int(runs))))

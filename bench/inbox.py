@@ -43,15 +43,16 @@ SELECT 'tk-' || i, 'wf-' || lpad(i::text, 8, '0'), 'approve', 'approve', 'HUMAN'
                           'dueIn', 600 + (i %% 5) * 1800,
                           'escalation', jsonb_build_array(jsonb_build_object('after', 3600,
                                                           'groups', jsonb_build_array('g' || ((i + 1) %% 10))))),
-       '{}'::jsonb, 0, now() - ((i %% 7200) || ' seconds')::interval, now(), NULL, now(), 0, 0, 0, 0, '', false,
+       '{}'::jsonb, 0, now() - ((i %% 7200) || ' seconds')::interval, now(), NULL,
+       now() - ((i %% 7200) || ' seconds')::interval, 0, 0, 0, 0, '', false,
        true, i <= %(open)s
 FROM generate_series(1, %(open)s + %(history)s) AS i;
 INSERT INTO humantasks_humantask (task_id, workflow_id, workflow_name, ref, status, candidate_users, candidate_groups,
   open_to_all, form, four_eyes, reason_required, priority, created, correlation_id, due_at, escalation,
-  escalation_level, escalated_at, next_escalation_at, decided_at, reason, data)
+  escalation_level, escalated_at, next_escalation_at, decided_at, reason, data, voters)
 SELECT 'tk-' || i, 'wf-' || lpad(i::text, 8, '0'), 'bench_approve', 'approve', 'APPROVED', '[]',
        jsonb_build_array('g' || (i %% 10)), false, '{}', false, true, 5, now() - interval '1 day', 'corr-' || i,
-       now() - interval '20 hours', '{}', 0, NULL, NULL, now() - interval '21 hours', '', '{}'
+       now() - interval '20 hours', '{}', 0, NULL, NULL, now() - interval '21 hours', '', '{}', '[]'
 FROM generate_series(%(open)s + 1, %(open)s + %(history)s) AS i;
 ANALYZE;
 """

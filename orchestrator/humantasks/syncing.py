@@ -36,6 +36,7 @@ from .models import HumanTask
 SETTLE_SECONDS = 30.0
 FULL_EVERY = 300.0
 BATCH = 500  # rows created per call (the first syncs over a big backlog take several calls)
+CHANGED_LIMIT = 2000  # changed HUMAN tasks one incremental read handles; more: a full pass
 OPEN_STATES = (HumanTask.Status.OPEN, HumanTask.Status.CLAIMED)
 RowBuilder = Callable[[Any, datetime], HumanTask]
 
@@ -87,10 +88,15 @@ def sync(build: RowBuilder, now: datetime, only: str | None = None) -> None:
         MARK.advance(started, full=True, complete=complete)
         return
     # One indexed range read; with nothing new it returns nothing and the sync stops here.
-    changed = list(Task.objects.filter(task_type="HUMAN", update_time__gte=since).values_list("id", flat=True))
+    recent = Task.objects.filter(task_type="HUMAN", update_time__gte=since)
+    changed = list(recent.values_list("id", flat=True)[:CHANGED_LIMIT + 1])
+    if len(changed) > CHANGED_LIMIT:  # a burst: one pass over everything is cheaper than IN (...)
+        MARK.advance(started, full=True, complete=_apply(build, now, Task.objects.all(), HumanTask.objects.all()))
+        return
     complete = True
     if changed:
-        complete = _apply(build, now, Task.objects.filter(id__in=changed), HumanTask.objects.filter(task_id__in=changed))
+        tasks, rows = Task.objects.filter(id__in=changed), HumanTask.objects.filter(task_id__in=changed)
+        complete = _apply(build, now, tasks, rows)
     MARK.advance(started, full=False, complete=complete)
 
 

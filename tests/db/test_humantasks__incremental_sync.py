@@ -147,3 +147,14 @@ def test_a_sweep_with_nothing_due_is_two_indexed_reads_and_no_full_sync() -> Non
     sqls = [q["sql"] for q in ctx.captured_queries]
     assert len(sqls) == 2, sqls
     assert '"executions_task"."update_time" >=' in sqls[0] and "next_escalation_at" in sqls[1]
+
+
+@pytest.mark.django_db
+def test_a_burst_of_changes_beyond_the_limit_is_handled_by_a_full_pass(monkeypatch: Any) -> None:
+    first = start()
+    service.sync()
+    monkeypatch.setattr(syncing, "CHANGED_LIMIT", 1)
+    second = start()
+    workflows.terminate(Task.objects.get(pk=first).workflow_id, "stop")
+    service.sync()  # two changed tasks > the limit of one
+    assert (status_of(first), status_of(second)) == ("CLOSED", "OPEN")

@@ -6,6 +6,8 @@ executions whose HUMAN task was decided (their inbox rows APPROVED), in SQL; the
 process through Django's test client with a user of group g1 (a tenth of the open tasks):
 
 - the first syncs that create the inbox rows (500 per call, as every inbox read and sweep runs);
+- a sync with nothing new (incremental: HUMAN tasks changed since the last read) and a full pass
+  (a process's first sync, then one every syncing.FULL_EVERY seconds);
 - /inbox/ under each tab, with each filter and sort, and /inbox/counts/;
 - a sweep with nothing due, and one that applies the due steps (one runtime command each);
 and prints p50/p95 of REPS requests each.

@@ -5,8 +5,11 @@ inserts a HumanTask for each IN_PROGRESS HUMAN execution task that has none (uni
 two concurrent syncs insert once) and closes rows whose task ended elsewhere (API, terminate,
 timeout). Lazy rather than a hook in the runtime's persist step because a HUMAN task can appear
 through every path that schedules (start, retry, rerun, restart, loops, forks): one query over
-the Task table cannot miss any of them, a hook in each path could. Its cost is one indexed
-anti-join per inbox read.
+the Task table cannot miss any of them, a hook in each path could. It reads only the HUMAN tasks
+changed since the last sync (syncing.py): with nothing new, one indexed range read.
+
+The inbox page reads one tab's rows plus three COUNTs, the badge endpoint only the COUNTs
+(tabs.py: every claim guard in SQL on PostgreSQL).
 
 Claim and release (`HumanAssignment`) and the decision (`HumanDecision`) are runtime commands:
 the runtime holds the workflow lock while their `record` moves this app's row (locked after the

@@ -93,3 +93,18 @@ def test_the_counts_are_count_queries_and_match_the_lists(people) -> None:  # ty
     tab, rows, counted = service.inbox_tab(people["ann"], None, listing.Query(), timezone.now())
     assert (tab, [r.task_id for r in rows], counted) == ("mine", [r.task_id for r in lists["mine"]], numbers)
 
+
+
+def test_the_python_guards_where_sql_cannot_json_agree_with_the_sql(people, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's path (guards in Python over the first CLAIMABLE_LIMIT open rows) gives the same
+    rows and counts, here on PostgreSQL with the SQL path switched off."""
+    run("cq_py_group", groups=["fin"])
+    run("cq_py_4e", groups=["fin"], fourEyes=True)
+    run("cq_py_ops", groups=["ops"])
+    service.sync()
+    expected = {name: (service.counts(u), [r.task_id for r in service.inbox(u)["claimable"]])
+                for name, u in people.items()}
+    monkeypatch.setattr(tabs, "_in_sql", lambda: False)
+    for name, user in people.items():
+        assert (service.counts(user), [r.task_id for r in service.inbox(user)["claimable"]]) == expected[name], name
+    assert expected["req"][0]["claimable"] == 1 and expected["ann"][0]["claimable"] == 2

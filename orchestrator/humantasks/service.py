@@ -5,8 +5,11 @@ inserts a HumanTask for each IN_PROGRESS HUMAN execution task that has none (uni
 two concurrent syncs insert once) and closes rows whose task ended elsewhere (API, terminate,
 timeout). Lazy rather than a hook in the runtime's persist step because a HUMAN task can appear
 through every path that schedules (start, retry, rerun, restart, loops, forks): one query over
-the Task table cannot miss any of them, a hook in each path could. Its cost is one indexed
-anti-join per inbox read.
+the Task table cannot miss any of them, a hook in each path could. It reads only the HUMAN tasks
+changed since the last sync (syncing.py): with nothing new, one indexed range read.
+
+The inbox page reads one tab's rows plus three COUNTs, the badge endpoint only the COUNTs
+(tabs.py: every claim guard in SQL on PostgreSQL).
 
 Claim and release (`HumanAssignment`) and the decision (`HumanDecision`) are runtime commands:
 the runtime holds the workflow lock while their `record` moves this app's row (locked after the
@@ -20,8 +23,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from executions.models import Task, Workflow
@@ -34,7 +35,7 @@ from orchestrator.services import runtime
 from orchestrator.services.commands import HumanAssignment, HumanDecision
 from orchestrator.services.errors import InvalidInput, NotFound, ServiceError
 
-from . import escalation, listing, transitions, voting
+from . import escalation, listing, syncing, tabs, transitions, voting
 from .models import HumanTask
 from .transitions import Actor, Facts
 
@@ -65,31 +66,24 @@ def form_of(task_input: dict[str, Any]) -> dict[str, Any]:
             "order": spec.get("order") or [], "labels": spec.get("labels") or {}}
 
 
+def new_row(t: Task, now: datetime) -> HumanTask:
+    """The inbox row for a pending HUMAN task seen for the first time (its workflow selected)."""
+    inputs = t.input or {}
+    created = t.scheduled_time or now
+    return HumanTask(
+        task_id=t.id, workflow_id=t.workflow_id, workflow_name=t.workflow.name, ref=t.ref,
+        candidate_users=_names(inputs.get("assignees")), candidate_groups=_names(inputs.get("groups")),
+        open_to_all="assignees" not in inputs and "groups" not in inputs,
+        form=form_of(inputs), four_eyes=inputs.get("fourEyes") is True,
+        reason_required=inputs.get("reasonRequiredOnReject") is not False,
+        created=created, correlation_id=t.workflow.correlation_id or "",
+        **escalation.row_fields(inputs, created))
+
+
 def sync(now: datetime | None = None, only: str | None = None) -> None:
-    """`only`: bring just this task's row up to date (one task's page need not scan them all)."""
-    now = now or timezone.now()
-    scope = Task.objects.filter(id=only) if only else Task.objects.all()
-    # NOT EXISTS (an index probe per pending task) rather than NOT IN over every row ever made.
-    fresh = (scope.filter(task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value)
-             .filter(~Exists(HumanTask.objects.filter(task_id=OuterRef("id")))).select_related("workflow"))
-    rows = []
-    for t in fresh[:500]:
-        inputs = t.input or {}
-        created = t.scheduled_time or now
-        rows.append(HumanTask(
-            task_id=t.id, workflow_id=t.workflow_id, workflow_name=t.workflow.name, ref=t.ref,
-            candidate_users=_names(inputs.get("assignees")), candidate_groups=_names(inputs.get("groups")),
-            open_to_all="assignees" not in inputs and "groups" not in inputs,
-            form=form_of(inputs), four_eyes=inputs.get("fourEyes") is True,
-            reason_required=inputs.get("reasonRequiredOnReject") is not False,
-            created=created, correlation_id=t.workflow.correlation_id or "",
-            **escalation.row_fields(inputs, created)))
-    HumanTask.objects.bulk_create(rows, ignore_conflicts=True)
-    # Bounded by the pending HUMAN tasks, not by every HUMAN task ever run; a removed execution's
-    # rows close too.
-    pending = Task.objects.filter(id=OuterRef("task_id"), task_type="HUMAN", status=TaskStatus.IN_PROGRESS.value)
-    rows_in_scope = HumanTask.objects.filter(task_id=only) if only else HumanTask.objects.all()
-    rows_in_scope.filter(status__in=OPEN_STATES).filter(~Exists(pending)).update(status=S.CLOSED)
+    """Bring the inbox rows up to date with the HUMAN tasks changed since the last sync (see
+    syncing.py); `only`: just this task's row (one task's page need not read any other)."""
+    syncing.sync(new_row, now or timezone.now(), only)
 
 
 def actor_of(user: Any) -> Actor:
@@ -266,37 +260,33 @@ def reassign(task_id: str, user: Any, assignee: str) -> HumanTask:
     return moved[0]
 
 
-def _naming(qs: Any, actor: Actor) -> Any:
-    if connection.vendor != "postgresql":
-        return qs
-    named = Q(open_to_all=True) | Q(candidate_users__contains=[actor.username])
-    if actor.groups:
-        named |= Q(candidate_groups__has_any_keys=sorted(actor.groups))
-    return qs.filter(named)
-
-
-def inbox(user: Any, query: listing.Query | None = None, now: datetime | None = None) -> dict[str, list[HumanTask]]:
-    """My tasks (claimed by me), claimable by me (OPEN and I am a candidate), done (decided by me),
-    each narrowed and sorted by `query` (default: the most urgent, then the oldest, first)."""
+def inbox(user: Any, query: listing.Query | None = None, now: datetime | None = None,
+          limit: int = tabs.CLAIMABLE_LIMIT) -> dict[str, list[HumanTask]]:
+    """My tasks (claimed by me), claimable by me (OPEN and I may claim it), done (decided by me),
+    each narrowed and sorted by `query` (default: the most urgent, then the oldest, first); at
+    most `limit` rows each (done: at most tabs.DONE_LIMIT)."""
     now = now or timezone.now()
     sync(now)
     query = query or listing.Query()
     actor = actor_of(user)
-    base = HumanTask.objects.select_related("claimed_by", "decided_by")
-    urgent = ("-priority", "created")
-
-    def narrow(qs: Any, done: bool = False) -> Any:
-        return listing.narrow(qs, query, now, done=done)
-
-    mine = list(narrow(base.filter(status=S.CLAIMED, claimed_by=user).order_by(*urgent)))
-    # The guards decide in Python (SQLite has no JSON containment); PostgreSQL first narrows to
-    # rows naming the user or a group of theirs. Bounded: the first 1,000 in the asked order.
-    open_rows = narrow(_naming(base.filter(status=S.OPEN), actor).order_by(*urgent))[:1000]
-    claimable = [r for r in open_rows if transitions.refusal("claim", facts(r), actor) is None]
-    done = list(narrow(base.filter(decided_by=user).order_by("-decided_at"), done=True)[:100])
-    return {"mine": mine, "claimable": claimable, "done": done}
+    return {key: tabs.rows(key, user, actor, query, now, limit, facts) for key in tabs.TABS}
 
 
-def counts(user: Any) -> dict[str, int]:
-    """The badge numbers of the user's own three lists (nothing about anyone else's)."""
-    return {key: len(rows) for key, rows in inbox(user).items()}
+def inbox_tab(user: Any, tab: str | None, query: listing.Query, now: datetime,
+              limit: int = listing.PAGE_ROWS) -> tuple[str, list[HumanTask], dict[str, int]]:
+    """What the inbox page shows: the three counts and the first `limit` rows of one tab (None:
+    My tasks when I hold any, else Claimable); no other tab's rows are read."""
+    sync(now)
+    actor = actor_of(user)
+    numbers = tabs.counts(user, actor, query, now, facts)
+    if tab not in tabs.TABS:
+        tab = "mine" if numbers["mine"] or tab is not None else "claimable"
+    return tab, tabs.rows(tab, user, actor, query, now, limit, facts), numbers
+
+
+def counts(user: Any, query: listing.Query | None = None, now: datetime | None = None) -> dict[str, int]:
+    """The badge numbers of the user's own three lists (nothing about anyone else's), by COUNT
+    queries: no list is built."""
+    now = now or timezone.now()
+    sync(now)
+    return tabs.counts(user, actor_of(user), query or listing.Query(), now, facts)

@@ -33,14 +33,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     bad filter value is named in a banner (400) and ignored; the lists still show."""
     query, errors = listing.parse(request.GET)
     now = timezone.now()
-    lists = service.inbox(request.user, query, now)
-    tab = request.GET.get("tab", "mine" if lists["mine"] else "claimable")
-    if tab not in lists:
-        tab = "mine"
+    tab, rows, numbers = service.inbox_tab(request.user, request.GET.get("tab"), query, now,
+                                          limit=listing.PAGE_ROWS)
     tabs = [("mine", "My tasks"), ("claimable", "Claimable"), ("done", "Done")]
     return render(request, "humantasks/inbox.html", {
-        "tabs": [(key, label, len(lists[key]), query.params(tab=key)) for key, label in tabs], "tab": tab,
-        "rows": [listing.line(r, now) for r in lists[tab][:listing.PAGE_ROWS]], "total": len(lists[tab]),
+        "tabs": [(key, label, numbers[key], query.params(tab=key)) for key, label in tabs], "tab": tab,
+        "rows": [listing.line(r, now) for r in rows], "total": numbers[tab],
         "page_rows": listing.PAGE_ROWS, "query": query, "errors": list(errors.values()),
         "bad": errors, "sorts": listing.SORT_LABELS.items(), "priorities": range(listing.MAX_PRIORITY, -1, -1),
         "now": now}, status=400 if errors else 200)

@@ -26,7 +26,7 @@ from orchestrator.api.exceptions import BadRequest
 from orchestrator.services.access import Forbidden, Principal
 from orchestrator.services.errors import NotFound
 
-from . import listing, service, transitions, voting
+from . import listing, service, tabs, transitions, voting
 from .models import HumanTask
 
 ACTING_HEADER = "X-Baton-User"
@@ -108,14 +108,16 @@ SCOPES = ("mine", "claimable", "done")
 
 def listed(user: Any, params: Any) -> list[HumanTask]:
     """One of the user's inbox lists, narrowed and sorted by the inbox page's own filters (one
-    grammar for both); a bad parameter is a 400 naming it, never a list that hides the mistake."""
+    grammar for both); a bad parameter is a 400 naming it, never a list that hides the mistake.
+    Only the asked list is read."""
     scope = params.get("scope", "mine")
     if scope not in SCOPES:
         raise BadRequest(f"scope: {scope!r} is not one of {', '.join(SCOPES)}")
     query, errors = listing.parse(params)
     if errors:
         raise BadRequest(next(iter(errors.values())))
-    return service.inbox(user, query, timezone.now())[scope]
+    _tab, rows, _counts = service.inbox_tab(user, scope, query, timezone.now(), limit=tabs.CLAIMABLE_LIMIT)
+    return rows
 
 
 class Tasks(HumanApiView):

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("orchestrator.accounts.urls")),
     path("api/", include("orchestrator.api.urls")),
     path("editor/", include("editor.urls")),
     path("schedules/", include("orchestrator.scheduler.urls")),

@@ -4,12 +4,13 @@ password, on the site's configured cache. Time is injected where the window matt
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 
 from orchestrator.accounts import throttle
 
@@ -96,3 +97,27 @@ def test_fewer_than_limit_failures_never_lock() -> None:
         throttle.record_failure("ann", ADDRESSES[0], now=t0 + i)
     assert throttle.retry_after("ann", ADDRESSES[0], now=t0 + throttle.LIMIT) == 0
     assert len(cache.get(throttle.keys("ann", None)[0])) == throttle.LIMIT - 1
+
+
+# The embedded default's file cache and Redis (the REDIS_URL deployment): the same lock on each.
+# Only this file's keys are written and deleted, so a Redis database shared with a test stack is safe.
+_REDIS_DB = 1 + (int(os.environ.get("BATON_TEST_REDIS_DB_START", "1")) - 1) % 14
+BACKENDS = {
+    "file": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": "var/test-throttle-cache"},
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:6379/{_REDIS_DB}"},
+}
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_the_lock_holds_on_each_cache_backend(backend: str) -> None:
+    with override_settings(CACHES={"default": BACKENDS[backend]}):
+        cache.delete_many(throttle.keys("ann", ADDRESSES[0]))
+        try:
+            User.objects.create_user("ann", password=PASSWORD)
+            for _ in range(throttle.LIMIT):
+                assert attempt(ADDRESSES[0], "ann", "wrong").status_code == 200
+            assert attempt(ADDRESSES[1], "ann", PASSWORD).status_code == 429
+            wait = throttle.retry_after("ann", None)
+            assert throttle.WINDOW - 60 < wait <= throttle.WINDOW  # the window, not the cache's default 300 s
+        finally:
+            cache.delete_many(throttle.keys("ann", ADDRESSES[0]))

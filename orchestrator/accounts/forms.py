@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
 
@@ -30,6 +31,10 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.throttled = False
         self.fields["username"].widget.attrs.update(autocomplete="username", autocapitalize="none", spellcheck="false")
+        if self.is_bound and self.data.get("username"):
+            # back after an error with the username kept: the password is what to type next
+            self.fields["username"].widget.attrs.pop("autofocus", None)
+            self.fields["password"].widget.attrs["autofocus"] = True
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
@@ -48,3 +53,13 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttle.forget_username(username)
         return cleaned
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's login (staff only) behind the same throttle and counts: otherwise /admin/login/
+    would be an unthrottled way round /login/'s limit."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "throttled": ThrottledAuthenticationForm.error_messages["throttled"],
+    }

@@ -32,7 +32,7 @@ try {
   result.keptUsername = await page.inputValue("#id_username");
   result.keptPassword = await page.inputValue("#id_password");
   await both(page, "login-error");
-  await page.focus("#id_password");
+  result.focusAfterError = await focused(page);
   await page.keyboard.type(PASS);
   await Promise.all([page.waitForURL((u) => new URL(u).pathname === "/inbox/"), page.keyboard.press("Enter")]);
   result.after = new URL(page.url()).pathname + new URL(page.url()).search;

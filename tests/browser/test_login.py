@@ -22,6 +22,6 @@ def test_an_approver_signs_in_by_keyboard_and_lands_on_the_inbox(editor_stack: S
     assert data["landedAt"] == "/login/?next=/inbox/%3Ftab%3Dclaimable"
     assert data["focusFirst"] == "id_username"
     assert "do not match an active account" in data["errorText"]
-    assert (data["keptUsername"], data["keptPassword"]) == (USER, "")
+    assert (data["keptUsername"], data["keptPassword"], data["focusAfterError"]) == (USER, "", "id_password")
     assert (data["after"], data["user"]) == ("/inbox/?tab=claimable", USER)
     assert data["afterLogout"] == "/login/"

@@ -121,3 +121,16 @@ def test_the_lock_holds_on_each_cache_backend(backend: str) -> None:
             assert throttle.WINDOW - 60 < wait <= throttle.WINDOW  # the window, not the cache's default 300 s
         finally:
             cache.delete_many(throttle.keys("ann", ADDRESSES[0]))
+
+
+def test_the_admins_own_login_is_throttled_with_the_same_counts() -> None:
+    User.objects.create_user("ann", password=PASSWORD, is_staff=True)
+    for i in range(throttle.LIMIT - 1):
+        assert attempt(ADDRESSES[i % 2], "ann", "wrong").status_code == 200  # through /login/
+    client = Client(REMOTE_ADDR=ADDRESSES[2])
+    wrong = client.post("/admin/login/", {"username": "ann", "password": "wrong", "next": "/admin/"})
+    assert b"staff account" in wrong.content  # the admin's own message, and the tenth failure
+    locked = client.post("/admin/login/", {"username": "ann", "password": PASSWORD, "next": "/admin/"})
+    assert locked.status_code == 200 and b"Too many failed sign-in attempts" in locked.content
+    assert client.get("/admin/").status_code == 302  # not signed in
+    assert attempt(ADDRESSES[3], "ann", PASSWORD).status_code == 429  # and /login/ agrees

@@ -97,7 +97,8 @@ def _run(url: str, users: int, reps: int) -> int:
 
     forget()
     try:
-        print(f"{users:,} users; cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; {reps} requests each")
+        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        print(f"{users:,} users; cache {backend}; {reps} requests each")
         print("GET /login/            ", _timed(lambda i: Client().get("/login/?next=/inbox/"), reps))
         print("POST wrong password    ", _timed(lambda i: post(addresses[i], names[i], "wrong", 200), reps))
         print("POST unknown username  ", _timed(lambda i: post(addresses[reps + i], f"nobody{i}", "x", 200), reps))

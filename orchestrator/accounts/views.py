@@ -6,6 +6,8 @@ the request's host; https required when the request is https), and sends a signe
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
@@ -18,6 +20,14 @@ class SignInView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        # `next` back to /login/ would loop (Django raises for a signed-in visitor: a 500), and
+        # /logout/ answers GET with 405: both fall back to the landing page.
+        target = super().get_redirect_url()
+        if urlsplit(target).path in (self.request.path, resolve_url("accounts:logout")):
+            return ""
+        return target
 
     def get_default_redirect_url(self) -> str:
         # Staff land on the overview; everyone else on their inbox (the dashboards are staff-only).

@@ -98,6 +98,15 @@ def test_next_to_another_site_is_refused(ann: User, target: str) -> None:
     assert b"evil.example" not in page.content and b"javascript:" not in page.content
 
 
+@pytest.mark.parametrize("target", ["/login/", "/login/?next=/login/", "/logout/"])
+def test_next_to_the_login_or_logout_page_lands_on_the_inbox_not_a_loop(ann: User, target: str) -> None:
+    client = Client(REMOTE_ADDR=ADDRESS)
+    response = sign_in(client, "ann", PASSWORD, target)
+    assert (response.status_code, response["Location"]) == (302, "/inbox/")
+    again = client.get("/login/", {"next": target})  # signed in: sent on, not a redirection loop
+    assert (again.status_code, again["Location"]) == (302, "/inbox/")
+
+
 def test_next_on_this_site_keeps_its_query(ann: User) -> None:
     response = sign_in(Client(REMOTE_ADDR=ADDRESS), "ann", PASSWORD, "/inbox/?tab=claimable&sort=due")
     assert response["Location"] == "/inbox/?tab=claimable&sort=due"

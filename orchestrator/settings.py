@@ -148,7 +148,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-LOGIN_URL = "/admin/login/"
+# Everyone signs in at /login/ (orchestrator.accounts); the admin keeps its own staff-only login.
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/inbox/"  # staff land on the overview instead (SignInView)
+LOGOUT_REDIRECT_URL = "/login/"
 
 REDIS_URL = os.environ.get("REDIS_URL")
 CHANNEL_LAYER_READ_TIMEOUT = 30.0  # seconds; above channels_redis's 5 s blocking pop

@@ -1,7 +1,7 @@
-// A 2-of-3 approval in the browser with three real (staff, non-superuser) users: ann approves and
+// A 2-of-3 approval in the browser with three real users (ordinary, not staff: they sign in at /login/): ann approves and
 // the task goes back to Claimable with "1 of 2 approvals"; ann cannot claim it again (four-eyes per
 // approver); bob claims and approves, which completes it.
-import { check, launch, shot } from "./lib.mjs";
+import { check, launch, login, shot } from "./lib.mjs";
 
 const TASK = process.env.TASK_ID;
 const PASS = process.env.APPROVER_PASSWORD;
@@ -18,10 +18,7 @@ async function dark(page, name) {
 async function as(user, body, password = PASS) {
   const b = await launch();
   try {
-    await b.page.goto("/admin/login/?next=/inbox/");
-    await b.page.fill("#id_username", user);
-    await b.page.fill("#id_password", password);
-    await Promise.all([b.page.waitForURL("**/inbox/"), b.page.click("input[type=submit]")]);
+    await login(b.page, { user, password, next: "/inbox/" });
     const out = await body(b.page);
     check(b.errors.length === 0, `no page errors for ${user}: ${b.errors.join("; ")}`);
     return out;

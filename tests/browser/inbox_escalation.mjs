@@ -1,4 +1,5 @@
-// The inbox after escalations, as a user of the next group. LATER is not under Claimable at
+// The inbox after escalations, as a user of the next group (an ordinary user, not staff, signed
+// in through /login/). LATER is not under Claimable at
 // first; SOON appears there once beat's sweep escalates it (polled until it does). Then, with the
 // page left open, "READY" is printed: the test applies LATER's step, and the badges, the nav
 // count and the list update live (the counts poll), with no reload.
@@ -8,6 +9,8 @@ const SOON = process.env.SOON;
 const LATER = process.env.LATER;
 
 await scenario("inbox-escalation", async ({ page }) => {
+  const landed = new URL(page.url()).pathname; // where /login/?next=/inbox/ sent them
+  const staffLink = await page.locator('.topbar a[href="/admin/"]').count();
   await page.goto("/inbox/?tab=claimable");
   const first = await page.locator("#inbox").innerHTML();
   check(!first.includes(LATER), "the later task is not claimable before its escalation");
@@ -44,5 +47,6 @@ await scenario("inbox-escalation", async ({ page }) => {
   info.badgeAfter = await page.locator("#tab-claimable .ib-count").innerText();
   info.navAfter = await page.locator("#nav-inbox-count").innerText();
   info.notReloaded = await page.evaluate(() => window.notReloaded === true);
+  Object.assign(info, { landed, staffLink });
   return info;
-});
+}, { next: "/inbox/" }); // a non-staff member of group l2, through the site's /login/

@@ -44,11 +44,17 @@ export async function launch() {
   };
 }
 
-export async function login(page) {
-  await page.goto("/admin/login/?next=/editor/");
-  await page.fill("#id_username", USER);
-  await page.fill("#id_password", PASSWORD);
-  await Promise.all([page.waitForURL((u) => new URL(u).pathname === "/editor/"), page.click("input[type=submit]")]);
+/**
+ * Sign in through a login page and wait until `next` has loaded. `via` is the site's /login/ (any
+ * active user) by default, or "/admin/login/" (staff only), which has the same field ids.
+ */
+export async function login(page, { user = USER, password = PASSWORD, next = "/editor/", via = "/login/" } = {}) {
+  await page.goto(`${via}?next=${encodeURIComponent(next)}`);
+  await page.fill("#id_username", user);
+  await page.fill("#id_password", password);
+  const path = new URL(next, BASE).pathname;
+  await Promise.all([page.waitForURL((u) => new URL(u).pathname === path),
+    page.click("form:has(#id_password) [type=submit]")]);
 }
 
 export async function shot(page, name) {
@@ -59,12 +65,12 @@ export function check(cond, message) {
   if (!cond) throw new Error("check failed: " + message);
 }
 
-/** Run a scenario; print one JSON line with the result and exit non-zero on failure. */
-export async function scenario(name, body) {
+/** Run a scenario (signed in with `login(page, signIn)`); print one JSON line with the result and exit non-zero on failure. */
+export async function scenario(name, body, signIn = {}) {
   const b = await launch();
   const result = { scenario: name, ok: false };
   try {
-    await login(b.page);
+    await login(b.page, signIn);
     Object.assign(result, (await body(b)) ?? {});
     result.dialogs = b.dialogs;
     result.pageErrors = b.errors;

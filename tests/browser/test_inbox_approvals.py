@@ -19,11 +19,12 @@ FLOW = {"name": "browser_two_of_three", "version": 1, "schemaVersion": 2, "tasks
 
 
 def test_two_of_three_needs_two_distinct_approvers(editor_stack: Stack) -> None:
-    # The site signs in through the admin's login, which takes staff accounts: the approvers are
-    # staff, not superusers, so the inbox's candidate and four-eyes rules apply to them in full.
+    # Ordinary users in a group, not staff: they sign in at /login/ (the admin's login takes staff
+    # only), and the inbox's candidate and four-eyes rules apply to them in full.
     editor_stack.manage("shell", "-c", (
-        "from django.contrib.auth import get_user_model\n"
-        f"for n in ('ann', 'bob', 'cy'): get_user_model().objects.create_user(n, password={PASSWORD!r}, is_staff=True)"
+        "from django.contrib.auth.models import Group, User\n"
+        "finance = Group.objects.get_or_create(name='finance')[0]\n"
+        f"for n in ('ann', 'bob', 'cy'): User.objects.create_user(n, password={PASSWORD!r}).groups.add(finance)"
     ))
     with editor_stack.client() as api:
         api.post("/metadata/workflow", json=FLOW, params={"overwrite": "true"}).raise_for_status()

@@ -29,10 +29,11 @@ def start(api, name: str, after: object) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_an_overdue_task_escalates_to_the_next_group_who_sees_it_as_claimable(editor_stack: Stack) -> None:
-    # Staff (the admin login page is the sign-in) but not a candidate until the escalation.
+    # An ordinary user (not staff) in group l2, signing in at /login/: not a candidate until the
+    # escalation.
     editor_stack.manage("shell", "-c", (
         "from django.contrib.auth.models import Group, User\n"
-        f"u = User.objects.create_user({LEE!r}, password={LEE_PASSWORD!r}, is_staff=True)\n"
+        f"u = User.objects.create_user({LEE!r}, password={LEE_PASSWORD!r})\n"
         "u.groups.add(Group.objects.get_or_create(name='l2')[0])\n"))
     with editor_stack.client() as api:
         soon = start(api, "browser_escalate_soon", 1)
@@ -51,6 +52,7 @@ def test_an_overdue_task_escalates_to_the_next_group_who_sees_it_as_claimable(ed
         "print('applied', sweep.sweep(timezone.now() + timedelta(hours=1, minutes=1)))\n"))
     assert "applied 1" in out
     data = result(proc)
+    assert (data["landed"], data["staffLink"]) == ("/inbox/", 0)  # signed in, and no staff-only Admin link
     assert data["rowClass"] == "ib-overdue"
     assert "escalated" in data["rowText"] and "overdue by" in data["rowText"]
     assert "approve" in data["overdueList"]

@@ -35,7 +35,7 @@ def user_client(client: Client, django_user_model: type) -> Client:
 def test_login_required(client: Client) -> None:
     response = client.get("/editor/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"] == "/login/?next=/editor/"
 
 
 @pytest.mark.django_db

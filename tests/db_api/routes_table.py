@@ -17,6 +17,8 @@ PAGE = "page"  # a login_required page: any logged-in user; tokens do not log in
 SITE = "admin-site"  # the Django admin: staff sessions only
 SITE_LOGIN = "admin-login"  # the admin's login page: open; a staff session is sent on
 SITE_LOGOUT = "admin-logout"  # POST only (Django 5): GET is 405 for staff, others go to the index
+SIGN_IN = "sign-in"  # /login/: open; a signed-in session is sent on (staff to /, others to /inbox/)
+SIGN_OUT = "sign-out"  # /logout/: POST only (GET is 405 for everyone), CSRF-checked
 STREAM = "stream"  # a websocket: the rule of GET /api/workflow/{id}
 # A login_required page that answers the dummy GET with a 4xx (not 401/403) for any session: a
 # name that is not there (404), a POST-only action (405), a preview without its query (400).
@@ -153,6 +155,11 @@ DASHBOARDS: dict[str, int] = {
     "workflows/<str:name>/": 404,  # no workflow is named `nope`
     "metrics/": 200,
     "metrics/<slug:table>.<slug:fmt>": 404,  # no table is named `nope`
+}
+
+ACCOUNTS: dict[str, str] = {
+    "login/": SIGN_IN,
+    "logout/": SIGN_OUT,
 }
 
 ADMIN_SITE: dict[str, str] = {

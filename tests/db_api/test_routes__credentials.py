@@ -103,7 +103,7 @@ def sample_path(route: str) -> str:
 
 
 def test_every_pattern_is_classified() -> None:
-    known = {**table.API, **table.PAGES, **table.ADMIN_SITE, **table.DASHBOARDS}
+    known = {**table.API, **table.PAGES, **table.ADMIN_SITE, **table.ACCOUNTS, **table.DASHBOARDS}
     missing = sorted({table_key(r) for r in http_routes()} - known.keys())
     missing += sorted(set(ws_routes()) - table.STREAMS.keys())
     assert not missing, f"classify these URL patterns in tests/db_api/routes_table.py: {missing}"
@@ -213,8 +213,14 @@ def check_page(caller: Caller, path: str, rule: str) -> list[str]:
         ok = got == 200 if session else _is_login_redirect(response)
     elif rule == table.PAGE_4XX:
         ok = (400 <= got < 500 and got not in (401, 403)) if session else _is_login_redirect(response)
-    elif rule == table.SITE:
-        ok = (got < 500 and not _is_login_redirect(response)) if staff else _is_login_redirect(response)
+    elif rule == table.SITE:  # the admin keeps its own (staff-only) login page
+        to_admin_login = got == 302 and response["Location"].startswith("/admin/login/")
+        ok = (got < 500 and not to_admin_login) if staff else to_admin_login
+    elif rule == table.SIGN_IN:
+        landing = "/" if staff else "/inbox/"
+        ok = (got == 302 and response["Location"] == landing) if session else got == 200
+    elif rule == table.SIGN_OUT:
+        ok = got == 405
     elif rule == table.SITE_LOGIN:
         ok = (got == 302 and response["Location"] == "/admin/") if staff else got == 200
     elif rule == table.SITE_LOGOUT:
@@ -285,8 +291,8 @@ def test_every_route_answers_each_credential_as_its_rule_says(credential: str) -
             problems += check_api(caller, path, rule, statuses)
         elif key in table.DASHBOARDS:
             problems += check_dashboard(caller, path, table.DASHBOARDS[key])
-        elif key in table.PAGES or key in table.ADMIN_SITE:
-            problems += check_page(caller, path, {**table.PAGES, **table.ADMIN_SITE}[key])
+        elif key in table.PAGES or key in table.ADMIN_SITE or key in table.ACCOUNTS:
+            problems += check_page(caller, path, {**table.PAGES, **table.ADMIN_SITE, **table.ACCOUNTS}[key])
         else:
             problems.append(f"unclassified: {route}")
     for route in ws_routes():

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if not user_model.objects.filter(is_superuser=True).exists():
             password = secrets.token_urlsafe(12)
             user_model.objects.create_superuser("admin", "admin@localhost", password)
-            lines += [f"Admin user created: admin / {password}  (log in at {url}/admin/)"]
+            lines += [f"Admin user created: admin / {password}  (log in at {url}/login/; the admin is {url}/admin/)"]
         if baton.AUTH and not ApiApplication.objects.filter(name=MARKER_APP).exists():
             app, secret = create_application(MARKER_APP)
             lines += [

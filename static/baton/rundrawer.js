@@ -1,7 +1,9 @@
-// The run page's task panel (executions/_run_drawer.html): a click on a task in the diagram or the
-// task table (the island, editor/frontend/src/ui/RunView.tsx) shows that task's panel without a
-// reload; attempts, tabs, copy and close work in place; the panel follows the run live. Without
-// this script the same panel is there through ?task=<ref> links and plain form posts.
+// The run page's one task drawer (executions/_run_drawer.html). The island (editor/frontend/src/ui/
+// RunView.tsx) asks for a task with a `baton:open-task` event ({ref, taskId?}) when a node, a table
+// row, a timeline bar or a fork's branch is clicked; this shows that task's panel without a reload
+// and keeps ?task=<ref>&attempt=<taskId> in the URL. Attempts, tabs, copy and close work in place
+// (closing tells the island with `baton:task-closed`, which drops its highlight); the panel follows
+// the run live. Without this script the same panel is there through ?task=<ref> links and posts.
 (function () {
   "use strict";
   var page = document.getElementById("run-page");
@@ -35,7 +37,7 @@
   function tab(name) {
     var drawer = document.getElementById("task-drawer");
     if (!drawer) return;
-    if (!drawer.querySelector('[data-tab="' + name + '"]')) name = "actions";
+    if (!drawer.querySelector('[data-tab="' + name + '"]')) name = "details";
     drawer.querySelectorAll("[data-tab]").forEach(function (b) {
       var on = b.getAttribute("data-tab") === name;
       b.classList.toggle("on", on);
@@ -45,7 +47,7 @@
   }
 
   function currentTab() {
-    try { return localStorage.getItem(TAB_KEY) || "actions"; } catch (e) { return "actions"; }
+    try { return localStorage.getItem(TAB_KEY) || "details"; } catch (e) { return "details"; }
   }
 
   // A form the user is filling in is never replaced under them.
@@ -67,20 +69,26 @@
     state = { ref: ref, attempt: attempt || "" };
     remember();
     read.refresh();
+    // the panel heads the side column: bring it into view when the click was far below it
+    var top = slot.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight - 80) slot.scrollIntoView({ block: "start" });
   }
 
   function close() {
     state = { ref: "", attempt: "" };
     slot.innerHTML = "";
     remember();
+    window.dispatchEvent(new CustomEvent("baton:task-closed"));
   }
+
+  window.addEventListener("baton:open-task", function (e) {
+    var d = e.detail || {};
+    if (d.ref) open(String(d.ref), d.taskId ? String(d.taskId) : "");
+  });
 
   document.addEventListener("click", function (e) {
     var t = e.target;
     if (!t.closest) return;
-    var inIsland = t.closest("#run-island");
-    var hit = inIsland && t.closest("tr[data-ref], .task-node[data-ref]");
-    if (hit) { open(hit.getAttribute("data-ref").replace(/__\d+$/, ""), ""); return; }
     var drawer = t.closest("#task-drawer");
     if (!drawer) return;
     var att = t.closest("[data-attempt]");

@@ -22,6 +22,8 @@ await scenario("run-actions", async ({ page }) => {
   await page.goto(`/execution/${RERUN_ID}`);
   await page.waitForSelector("[data-testid=wf-status]:has-text('FAILED')");
   await page.click("[data-testid=task-table] tr[data-ref=charge_ref] button");
+  await page.waitForSelector(drawer("charge_ref") + " [data-tab=details][aria-selected=true]"); // the default tab
+  await page.click(drawer("charge_ref") + " [data-tab=actions]"); // remembered for the next drawers
   await page.waitForSelector(drawer("charge_ref") + " [data-testid=task-action-rerun]");
   check(new URL(page.url()).searchParams.get("task") === "charge_ref", "the URL names the open task: " + page.url());
   await page.click(drawer("charge_ref") + " [data-tab=json]");

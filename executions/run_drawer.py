@@ -1,10 +1,12 @@
 """The run page's task drawer (server-rendered, the page's only one): one definition task of an
 execution, its attempts, the chosen attempt's details (reason, ids, worker, polls, times, input,
-output and its log lines), the chosen attempt as the API returns it, its definition (the run's snapshot entry and the TaskDef
-if one is registered), its human notes, and the actions its status allows.
+output and its log lines), the chosen attempt as the API returns it, its definition (the run's
+snapshot entry and the TaskDef if one is registered), its human notes, and the actions its status
+allows.
 
 The drawer is keyed by the definition's taskReferenceName (what the diagram and the task table
-name); loop iterations (`ref__N`) are attempts of that ref, as in the island's own drawer.
+name); loop iterations (`ref__N`) are attempts of that ref. A fork's branch (not in the
+definition) is found by its own ref, with ?attempt=<its task id>.
 """
 
 from __future__ import annotations

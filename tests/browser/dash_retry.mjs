@@ -40,5 +40,11 @@ await scenario("dash-retry", async ({ page }) => {
   check(bars === 2, "the timeline has one row per attempt: " + bars);
   await page.evaluate(() => document.querySelector("[data-testid=timeline]").scrollIntoView());
   await shot(page, "dash-4-retried-light");
+  // a timeline bar opens the same drawer (closed first, so its opening is seen)
+  await page.click("#task-drawer [data-drawer-close]");
+  await page.waitForSelector("#task-drawer", { state: "detached" });
+  await page.locator("[data-testid=timeline] rect.tl-run").first().click();
+  await page.waitForSelector("#task-drawer[data-ref=flaky_ref] [data-testid=drawer-task-id]");
+  check(new URL(page.url()).searchParams.get("task") === "flaky_ref", "the timeline bar opens flaky_ref: " + page.url());
   return { attempts };
 });

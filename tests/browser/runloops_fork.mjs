@@ -49,6 +49,7 @@ await scenario("runloops-fork", async ({ page }) => {
   check(input.includes('"__index": 1'), "the branch's input is in the drawer: " + input);
   check(new URL(page.url()).searchParams.get("attempt") !== null, "the URL names the branch's task: " + page.url());
   await page.waitForSelector("[data-testid=task-table] tr[data-branch=_bl_leaf_1].on");
+  await shot(page, "runloops-fork-branch-drawer-dark");
   await page.click("#task-drawer [data-drawer-close]");
   await page.waitForSelector("#task-drawer", { state: "detached" });
   await page.waitForSelector("[data-testid=task-table] tr.on", { state: "detached" }); // the highlight goes with it

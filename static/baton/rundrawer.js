@@ -59,10 +59,23 @@
     return !!drawer.querySelector("details.task-action[open]");
   }
 
+  // The panel and its scrolling boxes (input, output, logs) keep where the reader had scrolled to
+  // when a live refresh replaces them.
+  var SCROLLERS = ["#task-drawer", "#drawer-input", "#drawer-output", "[data-testid=drawer-logs]", "#drawer-json"];
+  function scrolls() {
+    return SCROLLERS.map(function (sel) { var el = slot.querySelector(sel); return el ? el.scrollTop : 0; });
+  }
+  function restore(tops) {
+    SCROLLERS.forEach(function (sel, i) { var el = slot.querySelector(sel); if (el && tops[i]) el.scrollTop = tops[i]; });
+  }
+
   var read = window.batonLive.reader(fragmentUrl, function (html) {
     if (!state.ref || busy()) return;
+    var prev = document.getElementById("task-drawer");
+    var tops = prev && prev.getAttribute("data-ref") === state.ref ? scrolls() : []; // a new task starts at the top
     slot.innerHTML = html;
     tab(currentTab());
+    restore(tops);
   }, 600);
 
   function open(ref, attempt) {

@@ -84,5 +84,12 @@ await scenario("dashboards", async ({ page }) => {
   check(drawerLogs.includes(HOSTILE), "the drawer's hostile log line shows as text: " + drawerLogs);
   check(await page.evaluate(() => !document.querySelector("img[src=x]") && !window.__pwned), "no injected markup in the drawer");
   await bothThemes(page, "dash-2-run");
+  // the narrowest width the dashboards are read at: the drawer still sits beside the diagram
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const beside = await page.evaluate(() => document.querySelector("#task-drawer").getBoundingClientRect().left
+    >= document.querySelector("#run-island").getBoundingClientRect().right);
+  check(beside, "at 1280 px the drawer is beside the diagram, not over it");
+  await bothThemes(page, "dash-2-run-1280");
+  await page.setViewportSize({ width: 1440, height: 900 });
   return { seenCharge: [...seen], fresh };
 });

@@ -117,6 +117,14 @@
     if (cp) copy(cp, document.querySelector(cp.getAttribute("data-copy")));
   });
 
+  // Esc inside the panel closes it (not from a form field: Esc there is the field's own)
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || !e.target.closest || !e.target.closest("#task-drawer")) return;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
+    e.preventDefault();
+    close();
+  });
+
   function copy(button, source) {
     var text = source ? source.textContent : "";
     var done = function (ok) {

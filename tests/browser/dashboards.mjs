@@ -91,5 +91,11 @@ await scenario("dashboards", async ({ page }) => {
   check(beside, "at 1280 px the drawer is beside the diagram, not over it");
   await bothThemes(page, "dash-2-run-1280");
   await page.setViewportSize({ width: 1440, height: 900 });
+  // by keyboard: Esc in the drawer closes it, and the diagram drops its highlight
+  await page.focus("#task-drawer [data-tab=details]");
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("#task-drawer", { state: "detached" });
+  await page.waitForFunction(() => !document.querySelector(".task-node.selected"));
+  check(new URL(page.url()).searchParams.get("task") === null, "closing takes the task out of the URL: " + page.url());
   return { seenCharge: [...seen], fresh };
 });

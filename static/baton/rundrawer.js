@@ -15,9 +15,10 @@
   var state = { ref: params.get("task") || (shown ? shown.getAttribute("data-ref") : "") || "", attempt: params.get("attempt") || "" };
   var TAB_KEY = "baton.run.drawerTab";
   // A form's error comes back at the action's URL: put the run page's URL back, so a reload does
-  // not post again and the page's relative re-reads (?partial=...) go to the run page.
+  // not post again and the page's relative re-reads (?partial=...) go to the run page. (The SDK's
+  // /execution/<id> is the same page: its URL and query, e.g. ?iter.<loop>=N, stay as they are.)
   var runUrl = page.getAttribute("data-run-url");
-  if (runUrl && location.pathname !== runUrl) {
+  if (runUrl && /\/tasks\/[^/]+\/action$/.test(location.pathname)) {
     history.replaceState(null, "", runUrl + (state.ref ? "?task=" + encodeURIComponent(state.ref) : "") + "#task-drawer");
   }
 

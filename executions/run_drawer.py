@@ -1,9 +1,12 @@
-"""The run page's task drawer (server-rendered): one definition task of an execution, its attempts,
-the chosen attempt as the API returns it, its definition (the run's snapshot entry and the TaskDef
-if one is registered), its human notes, and the actions its status allows.
+"""The run page's task drawer (server-rendered, the page's only one): one definition task of an
+execution, its attempts, the chosen attempt's details (reason, ids, worker, polls, times, input,
+output and its log lines), the chosen attempt as the API returns it, its definition (the run's
+snapshot entry and the TaskDef if one is registered), its human notes, and the actions its status
+allows.
 
 The drawer is keyed by the definition's taskReferenceName (what the diagram and the task table
-name); loop iterations (`ref__N`) are attempts of that ref, as in the island's own drawer.
+name); loop iterations (`ref__N`) are attempts of that ref. A fork's branch (not in the
+definition) is found by its own ref, with ?attempt=<its task id>.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from orchestrator.services.runtime import BY_HAND_TYPES
 
 from . import store
 from .human_notes import HumanNote, notes_for_tasks
-from .models import Task, Workflow
+from .models import Task, TaskLog, Workflow
 
 TERMINAL = ("COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED")
 
@@ -38,6 +41,10 @@ class Drawer:
     node_json: str = ""
     taskdef_json: str = ""
     notes: list[HumanNote] = field(default_factory=list)
+    input_json: str = ""
+    output_json: str = ""
+    logs: list[tuple[TaskLog, Task]] = field(default_factory=list)  # the chosen attempt's (as _run_log_lines wants)
+    logs_capped: bool = False
     actions: tuple[str, ...] = ()
     # what the forms show: the task's input for a rerun, or what was posted (with its error)
     values: dict[str, str] = field(default_factory=dict)
@@ -47,12 +54,21 @@ class Drawer:
 
 # A loop's task can have thousands of iterations: the drawer lists the newest ones (and the chosen).
 ATTEMPTS_SHOWN = 50
+# The Details tab shows one attempt's first lines; the page's log viewer (and its download) has all.
+LOG_LINES_SHOWN = 500
 
 
 def attempts_of(workflow_id: str, ref: str) -> list[Task]:
     """Every attempt (retry, iteration) of `ref`, oldest first, without their input and output."""
     return list(Task.objects.filter(workflow_id=workflow_id, node_ref=ref).order_by("seq").only(
         "id", "workflow_id", "ref", "node_ref", "task_type", "status", "retry_count", "iteration", "seq"))
+
+
+def logs_of(task: Task) -> tuple[list[tuple[TaskLog, Task]], bool]:
+    """The attempt's log lines, oldest first, and whether there were more than shown. One indexed
+    read on (task_id, id): the run's other tasks are not loaded (a 1,000-task run stays cheap)."""
+    lines = list(TaskLog.objects.filter(task_id=task.id).order_by("id")[:LOG_LINES_SHOWN + 1])
+    return [(line, task) for line in lines[:LOG_LINES_SHOWN]], len(lines) > LOG_LINES_SHOWN
 
 
 def actions_for(row: Workflow, in_definition: bool, attempts: list[Task], task: Task | None) -> tuple[str, ...]:
@@ -85,6 +101,8 @@ def build(row: Workflow, ref: str, attempt: str = "") -> Drawer | None:
     if task is not None:
         drawer.task_json = pretty(shapes.task_json(task, row))
         drawer.values = {"task_input": pretty(task.input or {}), "output": "{}"}
+        drawer.input_json, drawer.output_json = pretty(task.input or {}), pretty(task.output or {})
+        drawer.logs, drawer.logs_capped = logs_of(task)
     if in_definition:
         node = defn.node(ref)
         drawer.node_json = pretty(node.raw)

@@ -1,7 +1,9 @@
-// The run page's task panel (executions/_run_drawer.html): a click on a task in the diagram or the
-// task table (the island, editor/frontend/src/ui/RunView.tsx) shows that task's panel without a
-// reload; attempts, tabs, copy and close work in place; the panel follows the run live. Without
-// this script the same panel is there through ?task=<ref> links and plain form posts.
+// The run page's one task drawer (executions/_run_drawer.html). The island (editor/frontend/src/ui/
+// RunView.tsx) asks for a task with a `baton:open-task` event ({ref, taskId?}) when a node, a table
+// row, a timeline bar or a fork's branch is clicked; this shows that task's panel without a reload
+// and keeps ?task=<ref>&attempt=<taskId> in the URL. Attempts, tabs, copy and close work in place
+// (closing tells the island with `baton:task-closed`, which drops its highlight); the panel follows
+// the run live. Without this script the same panel is there through ?task=<ref> links and posts.
 (function () {
   "use strict";
   var page = document.getElementById("run-page");
@@ -13,9 +15,10 @@
   var state = { ref: params.get("task") || (shown ? shown.getAttribute("data-ref") : "") || "", attempt: params.get("attempt") || "" };
   var TAB_KEY = "baton.run.drawerTab";
   // A form's error comes back at the action's URL: put the run page's URL back, so a reload does
-  // not post again and the page's relative re-reads (?partial=...) go to the run page.
+  // not post again and the page's relative re-reads (?partial=...) go to the run page. (The SDK's
+  // /execution/<id> is the same page: its URL and query, e.g. ?iter.<loop>=N, stay as they are.)
   var runUrl = page.getAttribute("data-run-url");
-  if (runUrl && location.pathname !== runUrl) {
+  if (runUrl && /\/tasks\/[^/]+\/action$/.test(location.pathname)) {
     history.replaceState(null, "", runUrl + (state.ref ? "?task=" + encodeURIComponent(state.ref) : "") + "#task-drawer");
   }
 
@@ -35,7 +38,7 @@
   function tab(name) {
     var drawer = document.getElementById("task-drawer");
     if (!drawer) return;
-    if (!drawer.querySelector('[data-tab="' + name + '"]')) name = "actions";
+    if (!drawer.querySelector('[data-tab="' + name + '"]')) name = "details";
     drawer.querySelectorAll("[data-tab]").forEach(function (b) {
       var on = b.getAttribute("data-tab") === name;
       b.classList.toggle("on", on);
@@ -45,7 +48,7 @@
   }
 
   function currentTab() {
-    try { return localStorage.getItem(TAB_KEY) || "actions"; } catch (e) { return "actions"; }
+    try { return localStorage.getItem(TAB_KEY) || "details"; } catch (e) { return "details"; }
   }
 
   // A form the user is filling in is never replaced under them.
@@ -57,30 +60,49 @@
     return !!drawer.querySelector("details.task-action[open]");
   }
 
+  // The panel and its scrolling boxes (input, output, logs) keep where the reader had scrolled to
+  // when a live refresh replaces them.
+  var SCROLLERS = ["#task-drawer", "#drawer-input", "#drawer-output", "[data-testid=drawer-logs]", "#drawer-json"];
+  function scrolls() {
+    return SCROLLERS.map(function (sel) { var el = slot.querySelector(sel); return el ? el.scrollTop : 0; });
+  }
+  function restore(tops) {
+    SCROLLERS.forEach(function (sel, i) { var el = slot.querySelector(sel); if (el && tops[i]) el.scrollTop = tops[i]; });
+  }
+
   var read = window.batonLive.reader(fragmentUrl, function (html) {
     if (!state.ref || busy()) return;
+    var prev = document.getElementById("task-drawer");
+    var tops = prev && prev.getAttribute("data-ref") === state.ref ? scrolls() : []; // a new task starts at the top
     slot.innerHTML = html;
     tab(currentTab());
+    restore(tops);
   }, 600);
 
   function open(ref, attempt) {
     state = { ref: ref, attempt: attempt || "" };
     remember();
     read.refresh();
+    // the panel heads the side column: bring it into view when the click was far below it
+    var top = slot.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight - 80) slot.scrollIntoView({ block: "start" });
   }
 
   function close() {
     state = { ref: "", attempt: "" };
     slot.innerHTML = "";
     remember();
+    window.dispatchEvent(new CustomEvent("baton:task-closed"));
   }
+
+  window.addEventListener("baton:open-task", function (e) {
+    var d = e.detail || {};
+    if (d.ref) open(String(d.ref), d.taskId ? String(d.taskId) : "");
+  });
 
   document.addEventListener("click", function (e) {
     var t = e.target;
     if (!t.closest) return;
-    var inIsland = t.closest("#run-island");
-    var hit = inIsland && t.closest("tr[data-ref], .task-node[data-ref]");
-    if (hit) { open(hit.getAttribute("data-ref").replace(/__\d+$/, ""), ""); return; }
     var drawer = t.closest("#task-drawer");
     if (!drawer) return;
     var att = t.closest("[data-attempt]");
@@ -94,6 +116,14 @@
     }
     var cp = t.closest("[data-copy]");
     if (cp) copy(cp, document.querySelector(cp.getAttribute("data-copy")));
+  });
+
+  // Esc inside the panel closes it (not from a form field: Esc there is the field's own)
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || !e.target.closest || !e.target.closest("#task-drawer")) return;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
+    e.preventDefault();
+    close();
   });
 
   function copy(button, source) {

@@ -46,9 +46,9 @@ await scenario("analytics", async ({ page }) => {
   // the failed cell opens the run page on that task, its drawer showing the failure
   await Promise.all([page.waitForURL(`**/executions/${FAILED_ID}?task=price_ref`),
     page.locator('tr[data-ref="price_ref"] a.gcell[data-status="FAILED"]').click()]);
-  const drawer = page.locator('[data-testid=task-drawer][aria-label="Task price_ref"]');
+  const drawer = page.locator('#task-drawer[data-ref="price_ref"]');
   await drawer.waitFor({ timeout: 15000 });
-  await page.waitForFunction(() => /card declined/.test(document.querySelector("[data-testid=task-drawer]")?.textContent ?? ""), null, { timeout: 15000 });
+  await page.waitForFunction(() => /card declined/.test(document.querySelector("#task-drawer [data-testid=drawer-reason]")?.textContent ?? ""), null, { timeout: 15000 });
   await shot(page, "grid-to-run");
 
   // /metrics/ for this workflow: every table has its chart, the CSV download answers

@@ -24,13 +24,27 @@ await scenario("dash-retry", async ({ page }) => {
   await page.waitForSelector("[data-testid=wf-status]:has-text('COMPLETED')", { timeout: 15000 });
   check(await page.evaluate(() => window.__noReload === true), "completed without a reload");
   await page.click("[data-testid=task-table] tr[data-ref=flaky_ref][data-status=COMPLETED] button");
-  await page.waitForSelector("[data-testid=task-drawer] [role=tab]:has-text('attempt 2')");
-  const attempts = await page.locator("[data-testid=task-drawer] [role=tab]").count();
+  await page.waitForSelector("#task-drawer[data-ref=flaky_ref] .drawer-attempts [data-attempt]:has-text('attempt 2')");
+  const attempts = await page.locator("#task-drawer .drawer-attempts [data-attempt]").count();
+  // the first attempt, picked in the drawer: its reason and its traceback, and the URL names it
+  const first = await page.locator("#task-drawer .drawer-attempts [data-attempt]").first().getAttribute("data-attempt");
+  await page.click(`#task-drawer .drawer-attempts [data-attempt="${first}"]`);
+  await page.waitForSelector(`#task-drawer [data-testid=drawer-task-id]:text-is("${first}")`);
+  check(new URL(page.url()).searchParams.get("attempt") === first, "the URL names the picked attempt: " + page.url());
+  await page.waitForSelector("#task-drawer [data-testid=drawer-reason]");
+  const drawerTrace = await page.locator("#task-drawer [data-testid=drawer-logs] .log-text", { hasText: "Traceback" }).innerText();
+  check(drawerTrace.includes("\n  File \"worker.py\"") && drawerTrace.endsWith("ValueError: card declined"), "the drawer's traceback keeps its lines: " + drawerTrace);
   await page.click("[data-testid=timeline-toggle]");
   await page.waitForSelector("[data-testid=timeline] rect.tl-run");
   const bars = await page.locator("[data-testid=timeline] g").count();
   check(bars === 2, "the timeline has one row per attempt: " + bars);
   await page.evaluate(() => document.querySelector("[data-testid=timeline]").scrollIntoView());
   await shot(page, "dash-4-retried-light");
+  // a timeline bar opens the same drawer (closed first, so its opening is seen)
+  await page.click("#task-drawer [data-drawer-close]");
+  await page.waitForSelector("#task-drawer", { state: "detached" });
+  await page.locator("[data-testid=timeline] rect.tl-run").first().click();
+  await page.waitForSelector("#task-drawer[data-ref=flaky_ref] [data-testid=drawer-task-id]");
+  check(new URL(page.url()).searchParams.get("task") === "flaky_ref", "the timeline bar opens flaky_ref: " + page.url());
   return { attempts };
 });

@@ -69,11 +69,33 @@ await scenario("dashboards", async ({ page }) => {
   const inputText = await page.locator("[data-testid=wf-input]").innerText();
   check(inputText.includes(HOSTILE), "the hostile input shows as text");
 
-  // the task table and the drawer: worker id, attempts, output
+  // the task table opens the page's one drawer on its Details tab: worker id, output
   await page.click("[data-testid=task-table] tr[data-ref=ship_ref] button");
-  await page.waitForSelector("[data-testid=task-drawer]:has-text('browser-worker')");
-  await page.waitForSelector("[data-testid=task-output]:has-text('ship')");
+  await page.waitForSelector("#task-drawer[data-ref=ship_ref] [data-testid=drawer-worker]:has-text('browser-worker')");
+  await page.waitForSelector("#task-drawer [data-testid=drawer-output]:has-text('ship')");
+  check(await page.locator("#task-drawer [data-tab=details][aria-selected=true]").count() === 1, "Details is the drawer's first tab");
+  check(new URL(page.url()).searchParams.get("task") === "ship_ref", "the URL names the open task: " + page.url());
+  check(await page.locator("[data-testid=task-drawer]").count() === 0, "one drawer: the island has none of its own");
   check(await page.locator(node("ship_ref") + ".selected").count() === 1, "the table row selects its node on the diagram");
+  // charge_ref's drawer, from its node: its own log line (the hostile one) as text
+  await page.click("[data-testid=task-table] tr[data-ref=charge_ref] button");
+  await page.waitForSelector("#task-drawer[data-ref=charge_ref] [data-testid=drawer-logs] .log-text:has-text('charge done')");
+  const drawerLogs = await page.locator("#task-drawer [data-testid=drawer-logs]").innerText();
+  check(drawerLogs.includes(HOSTILE), "the drawer's hostile log line shows as text: " + drawerLogs);
+  check(await page.evaluate(() => !document.querySelector("img[src=x]") && !window.__pwned), "no injected markup in the drawer");
   await bothThemes(page, "dash-2-run");
+  // the narrowest width the dashboards are read at: the drawer still sits beside the diagram
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const beside = await page.evaluate(() => document.querySelector("#task-drawer").getBoundingClientRect().left
+    >= document.querySelector("#run-island").getBoundingClientRect().right);
+  check(beside, "at 1280 px the drawer is beside the diagram, not over it");
+  await bothThemes(page, "dash-2-run-1280");
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // by keyboard: Esc in the drawer closes it, and the diagram drops its highlight
+  await page.focus("#task-drawer [data-tab=details]");
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("#task-drawer", { state: "detached" });
+  await page.waitForFunction(() => !document.querySelector(".task-node.selected"));
+  check(new URL(page.url()).searchParams.get("task") === null, "closing takes the task out of the URL: " + page.url());
   return { seenCharge: [...seen], fresh };
 });

@@ -22,6 +22,8 @@ await scenario("run-actions", async ({ page }) => {
   await page.goto(`/execution/${RERUN_ID}`);
   await page.waitForSelector("[data-testid=wf-status]:has-text('FAILED')");
   await page.click("[data-testid=task-table] tr[data-ref=charge_ref] button");
+  await page.waitForSelector(drawer("charge_ref") + " [data-tab=details][aria-selected=true]"); // the default tab
+  await page.click(drawer("charge_ref") + " [data-tab=actions]"); // remembered for the next drawers
   await page.waitForSelector(drawer("charge_ref") + " [data-testid=task-action-rerun]");
   check(new URL(page.url()).searchParams.get("task") === "charge_ref", "the URL names the open task: " + page.url());
   await page.click(drawer("charge_ref") + " [data-tab=json]");
@@ -52,12 +54,25 @@ await scenario("run-actions", async ({ page }) => {
   await page.waitForSelector(".messages li:has-text('Rerunning from charge_ref.')");
   await page.waitForSelector("[data-testid=run-live]:has-text('live')", { timeout: 15000 });
   await page.evaluate(() => (window.__noReload = true));
+  // a short window makes the panel scroll: where the reader scrolled to outlives the live refreshes
+  await page.setViewportSize({ width: 1440, height: 420 });
+  await page.click(drawer("charge_ref") + " [data-tab=details]");
+  const scrolled = await page.evaluate(() => {
+    const panel = document.querySelector("#task-drawer");
+    panel.scrollTop = 40;
+    return panel.scrollTop;
+  });
+  check(scrolled === 40, "the drawer scrolls in a short window: " + scrolled);
   writeFileSync(READY_FILE, "ready");
   await page.waitForSelector(node("ship_ref") + "[data-status=COMPLETED]", { timeout: 60000 });
   await page.waitForSelector("[data-testid=wf-status]:has-text('COMPLETED')", { timeout: 15000 });
   check(await page.evaluate(() => window.__noReload === true), "the rerun completed without a reload");
   // the drawer followed the run: charge_ref's attempt is COMPLETED now, and its logs were appended
   await page.waitForSelector(drawer("charge_ref") + " [data-testid=drawer-status]:has-text('COMPLETED')", { timeout: 15000 });
+  const kept = await page.evaluate(() => document.querySelector("#task-drawer").scrollTop);
+  check(kept === 40, "the live refresh kept the drawer's scroll: " + kept);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.click(drawer("charge_ref") + " [data-tab=actions]"); // the next drawers open on Actions
   await page.waitForSelector("#log-lines .log-line:has-text('charged 42')", { timeout: 15000 });
   const lines = await page.locator("#log-lines .log-line").count();
   check(await page.evaluate(() => window.__noReload === true), "the drawer and the log followed without a reload");

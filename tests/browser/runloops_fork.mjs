@@ -44,10 +44,15 @@ await scenario("runloops-fork", async ({ page }) => {
   await shot(page, "runloops-fork-dark");
   // a branch opens the task drawer with its own task (input included), read from the task API
   await page.click("[data-testid=task-table] tr[data-branch=_bl_leaf_1] button");
-  await page.waitForSelector("[data-testid=task-drawer][aria-label='Task _bl_leaf_1']");
-  const input = await page.locator("[data-testid=task-drawer] [data-testid=task-input]").innerText();
+  await page.waitForSelector("#task-drawer[data-ref=_bl_leaf_1] [data-testid=drawer-input]");
+  const input = await page.locator("#task-drawer [data-testid=drawer-input]").innerText();
   check(input.includes('"__index": 1'), "the branch's input is in the drawer: " + input);
-  await page.click("[data-testid=task-drawer] button[aria-label='Close the task details']");
+  check(new URL(page.url()).searchParams.get("attempt") !== null, "the URL names the branch's task: " + page.url());
+  await page.waitForSelector("[data-testid=task-table] tr[data-branch=_bl_leaf_1].on");
+  await shot(page, "runloops-fork-branch-drawer-dark");
+  await page.click("#task-drawer [data-drawer-close]");
+  await page.waitForSelector("#task-drawer", { state: "detached" });
+  await page.waitForSelector("[data-testid=task-table] tr.on", { state: "detached" }); // the highlight goes with it
   await page.waitForSelector("[data-testid=run-live]:has-text('live')", { timeout: 15000 });
   await page.evaluate(() => (window.__noReload = true));
   writeFileSync(process.env.READY_FILE, "ready");

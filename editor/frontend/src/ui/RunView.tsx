@@ -1,11 +1,16 @@
-/** A run drawn by the editor's Canvas (read-only), its task table and the task drawer, kept live. */
+/**
+ * A run drawn by the editor's Canvas (read-only), its task table and timeline, kept live. A picked
+ * task opens the page's one task drawer, server-rendered beside the diagram (static/baton/
+ * rundrawer.js): the island asks for it with a `baton:open-task` event and drops its highlight on
+ * `baton:task-closed`.
+ */
 import { useEffect, useMemo, useState } from "react";
-import { api, type RunTask } from "../api";
+import { api } from "../api";
 import { refIndex } from "../model/paths";
 import { forkRefsOf, loopsOf, loopViews, visibleTasks, withPick } from "../model/runLoops";
 import type { WorkflowDef } from "../model/types";
 import { store, useStore } from "../store";
-import { Canvas, STATUS_LABEL, statusClass } from "./Canvas";
+import { Canvas, statusClass } from "./Canvas";
 import { ActionsContext, type Actions } from "./context";
 import { IterationPicker } from "./IterationPicker";
 import { watchRun } from "./run";
@@ -23,7 +28,9 @@ export interface RunConfig {
 
 const baseRef = (ref: string) => ref.replace(/__\d+$/, "");
 const noop = () => undefined;
-const time = (ms?: number) => (ms ? new Date(ms).toLocaleTimeString(undefined, { hour12: false }) : "");
+// The drawer is the page's (static/baton/rundrawer.js): `taskId` picks one attempt, or a fork's branch.
+const openTask = (ref: string, taskId?: string) =>
+  window.dispatchEvent(new CustomEvent("baton:open-task", { detail: { ref, taskId } }));
 
 // A link to one task of a run (the workflow page's task grid) names it: /execution/<id>?task=<ref>.
 const linkedTask = () => {
@@ -32,8 +39,7 @@ const linkedTask = () => {
 };
 
 export function RunView({ config }: { config: RunConfig }) {
-  const [drawer, setDrawer] = useState<string | null>(linkedTask);
-  const [branch, setBranch] = useState<RunTask | null>(null); // a fork's branch in the drawer (not in `tasks`)
+  const [drawer, setDrawer] = useState<string | null>(linkedTask); // the ref whose drawer is open (highlighted)
   // Load once, before the first paint of the canvas: the store is this page's only state.
   useState(() => {
     store.load(config.definition, config.definition, []);
@@ -50,6 +56,14 @@ export function RunView({ config }: { config: RunConfig }) {
     if (p) store.select(p, true);
     // only the page's first paint follows the link; later picks are the user's
     // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  useEffect(() => {
+    const closed = () => {
+      setDrawer(null);
+      store.select(null);
+    };
+    window.addEventListener("baton:task-closed", closed);
+    return () => window.removeEventListener("baton:task-closed", closed);
   }, []);
   const [expanded, setExpanded] = useState<string | null>(null);
   const loops = useMemo(() => loopsOf(def), [def]);
@@ -79,8 +93,9 @@ export function RunView({ config }: { config: RunConfig }) {
     history.replaceState(history.state, "", location.pathname + withPick(location.search, loop, n) + location.hash);
   };
 
+  // a branch is not in `tasks` (the table pages them): its ref comes with its task
   const openBranch = (taskId: string) => {
-    api.task(taskId).then((t) => (setBranch(t), setDrawer(t.referenceTaskName)), () => undefined);
+    api.task(taskId).then((t) => (setDrawer(t.referenceTaskName), openTask(t.referenceTaskName, taskId)), () => undefined);
   };
   const showStack = (ref: string) => {
     setExpanded(ref);
@@ -88,7 +103,7 @@ export function RunView({ config }: { config: RunConfig }) {
   };
   const open = (ref: string) => {
     setDrawer(ref);
-    setBranch(null);
+    openTask(ref);
     if (forkRefs.has(ref)) setExpanded(ref); // the fork's stack opens on its branches
     const p = paths.get(ref);
     if (p) store.select(p, true);
@@ -102,7 +117,7 @@ export function RunView({ config }: { config: RunConfig }) {
     renameCase: noop,
     removeCase: noop,
     removeBranch: noop,
-    // a dynamic fork's node is its stack: it opens the branch list (the drawer would cover the node)
+    // a dynamic fork's node is its stack: it opens the branch list
     openRunTask: (ref) => (forkRefs.has(baseRef(ref)) ? showStack(baseRef(ref)) : open(baseRef(ref))),
   };
   return (
@@ -117,71 +132,9 @@ export function RunView({ config }: { config: RunConfig }) {
         <div className="run-canvas">
           <Canvas problemsByPath={new Map()} matches={new Set()} />
         </div>
-        {drawer && <TaskDrawer refName={drawer} tasks={branch ? [branch] : tasks.filter((t) => baseRef(t.referenceTaskName) === drawer)} lastEventId={run?.lastEventId ?? 0} onClose={() => (setDrawer(null), setBranch(null))} />}
         <RunTasks tasks={tasks} stacks={stacks} expanded={expanded} onExpand={setExpanded} branchesUrl={config.branchesUrl} openRef={drawer} onOpen={open} onOpenBranch={openBranch} tick={run?.lastEventId ?? 0} loaded={!!run?.workflow} />
         <Timeline tasks={tasks} onPick={open} />
       </div>
     </ActionsContext.Provider>
-  );
-}
-
-function TaskDrawer({ refName, tasks, lastEventId, onClose }: { refName: string; tasks: RunTask[]; lastEventId: number; onClose: () => void }) {
-  const [pick, setPick] = useState<string | null>(null);
-  const t = tasks.find((x) => x.taskId === pick) ?? tasks[tasks.length - 1];
-  const [logs, setLogs] = useState<{ log: string; createdTime: number }[]>([]);
-  const taskId = t?.taskId;
-  useEffect(() => {
-    if (!taskId) return;
-    let live = true;
-    api.taskLogs(taskId).then((l) => live && setLogs(l), () => undefined);
-    return () => {
-      live = false;
-    };
-  }, [taskId, lastEventId]);
-  return (
-    <section className="task-drawer" aria-label={`Task ${refName}`} data-testid="task-drawer">
-      <div className="drawer-head">
-        <b>{refName}</b>
-        {t && <span className={"status-pill " + statusClass(t.status)}>{STATUS_LABEL[t.status] ?? t.status}</span>}
-        <span className="spacer" />
-        <button className="btn small" onClick={onClose} aria-label="Close the task details">✕</button>
-      </div>
-      {!t ? (
-        <p className="muted">{refName} has not run (yet).</p>
-      ) : (
-        <>
-          {tasks.length > 1 && (
-            <div className="attempts" role="tablist" aria-label="Attempts">
-              {tasks.map((x) => (
-                <button key={x.taskId} role="tab" aria-selected={x.taskId === t.taskId} className={"chip" + (x.taskId === t.taskId ? " on" : "")} onClick={() => setPick(x.taskId)}>
-                  {x.iteration ? `iteration ${x.iteration} · ` : ""}attempt {(x.retryCount ?? 0) + 1} <span className={"status-dot " + statusClass(x.status)} />
-                </button>
-              ))}
-            </div>
-          )}
-          {t.reasonForIncompletion && <div className="banner error" data-testid="task-reason">{t.reasonForIncompletion}</div>}
-          <dl className="drawer-kv">
-            <dt>Task id</dt><dd><code>{t.taskId}</code></dd>
-            <dt>Type</dt><dd>{t.taskType}</dd>
-            <dt>Worker</dt><dd>{String(t.workerId ?? "—")}</dd>
-            <dt>Polls</dt><dd>{String(t.pollCount ?? 0)}</dd>
-            <dt>Scheduled</dt><dd>{time(t.scheduledTime as number | undefined)}</dd>
-            <dt>Started</dt><dd>{time(t.startTime)}</dd>
-            <dt>Ended</dt><dd>{time(t.endTime)}</dd>
-            {t.subWorkflowId && (<><dt>Child run</dt><dd><a href={`/executions/${encodeURIComponent(t.subWorkflowId)}`}>{t.subWorkflowId}</a></dd></>)}
-          </dl>
-          <div className="sub">Input</div>
-          <pre className="json" data-testid="task-input">{JSON.stringify(t.inputData ?? {}, null, 2)}</pre>
-          <div className="sub">Output</div>
-          <pre className="json" data-testid="task-output">{JSON.stringify(t.outputData ?? {}, null, 2)}</pre>
-          <div className="sub">Logs</div>
-          {logs.length ? (
-            <pre className="json" data-testid="task-logs">{logs.map((l) => `${time(l.createdTime)}  ${l.log}`).join("\n")}</pre>
-          ) : (
-            <p className="muted small">No log lines.</p>
-          )}
-        </>
-      )}
-    </section>
   );
 }

@@ -6,8 +6,11 @@ One run, in order:
   floor under any push to a browser through a Redis channel layer.
 - **Stack**: `tests.live.Stack("postgres")` (Daphne + Celery + beat), a staff user, the built editor.
 - **Interactive**: a 1,000-task run (driven to the end through update-v2), opened `--loads` times in
-  headless Chromium: ms from navigation start until the task table holds all 1,000 tasks (from the
-  run stream's snapshot) and the diagram is drawn (target ≤ 1.5 s), beside the server's HTML time.
+  headless Chromium: ms from navigation start until the task table reports all 1,000 tasks (from
+  the run stream's snapshot) and shows its first rows — it renders only the rows in view — and
+  the diagram is drawn (target ≤ 1.5 s), beside the server's HTML time. With `--profile PATH`,
+  further loads under the CDP profiler, the Performance timeline and performance marks write
+  where the time goes to PATH (JSON).
 - **Stream (P8)**: a websocket client on /ws/workflows/<id>/ while a worker completes `--hops` tasks
   one by one: ms from the update-v2 request being sent to the task's COMPLETED event arriving
   (target p50 ≤ 50 ms, p99 ≤ 250 ms). The request's own time is printed beside it: the event is
@@ -17,6 +20,7 @@ One run, in order:
 
     .venv/bin/python -m bench.run_page_live                 # ~2 min
     .venv/bin/python -m bench.run_page_live --hops 100 --loads 10
+    .venv/bin/python -m bench.run_page_live --interactive-only --profile /tmp/run_page_profile.json
 
 Needs PostgreSQL and Redis like the tests, the editor build (make editor), node and Chromium.
 Prints one JSON document; never fails on a missed target (it says MISSES).

@@ -38,6 +38,10 @@ SAFETY_POLL_SECONDS = 15.0
 BATCH = 500
 # Longer than any claim transaction stays open between its INSERT and its COMMIT.
 SETTLE_SECONDS = 5.0
+# A snapshot's tasks go out this many a message: Daphne refuses to send a WebSocket message over
+# 1 MiB (its websocket_max_message_size), and a 1,000-task run's snapshot is ~1.1 MB; over the
+# limit the socket died with 1011 and the run page waited for its polling fallback instead.
+SNAPSHOT_TASKS = 100
 # The stream carries the workflow's input and output: the same rule as GET /api/workflow/{id}
 # (an ApiView without worker_allowed), checked by the same function.
 WORKER_ALLOWED = False
@@ -67,7 +71,8 @@ class WorkflowConsumer(AsyncJsonWebsocketConsumer):
             # The run page asks for forks collapsed (branches as tallies): see executions.run_loops.
             collapse = (query.get("collapse") or [""])[0] == "forks"
             snapshot, self.last_id = await database_sync_to_async(_snapshot)(self.workflow_id, collapse)
-            await self.send_json({"type": "snapshot", "lastEventId": self.last_id, "workflow": snapshot})
+            for message in snapshot_messages(snapshot, self.last_id, SNAPSHOT_TASKS):
+                await self.send_json(message)
         self.floor = self.last_id
         await self.flush()
         self.poller = asyncio.ensure_future(self._poll())
@@ -104,6 +109,19 @@ class WorkflowConsumer(AsyncJsonWebsocketConsumer):
         if settled:
             self.floor = max(self.floor, max(settled))
             self.recent = {i: seen for i, seen in self.recent.items() if i > self.floor}
+
+
+def snapshot_messages(snapshot: dict[str, Any] | None, last_id: int, per: int) -> list[dict[str, Any]]:
+    """The snapshot as messages of at most `per` tasks: the first is the `snapshot` (the workflow
+    with its first tasks, and `moreTasks`: how many follow), then `snapshot-tasks` parts in order,
+    all before any event. A run of `per` tasks or fewer is one message, as it always was."""
+    tasks = (snapshot or {}).get("tasks") or []
+    if snapshot is None or len(tasks) <= per:
+        return [{"type": "snapshot", "lastEventId": last_id, "workflow": snapshot}]
+    parts = [tasks[i:i + per] for i in range(0, len(tasks), per)]
+    first = {"type": "snapshot", "lastEventId": last_id, "workflow": {**snapshot, "tasks": parts[0]},
+             "moreTasks": len(tasks) - len(parts[0])}
+    return [first] + [{"type": "snapshot-tasks", "tasks": part} for part in parts[1:]]
 
 
 def poll_interval(layer: Any) -> float:

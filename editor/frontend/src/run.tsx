@@ -7,6 +7,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RunView, type RunConfig } from "./ui/RunView";
+import { startRun } from "./ui/runStart";
 import "@xyflow/react/dist/base.css";
 import "./styles.css";
 
@@ -15,6 +16,7 @@ const root = document.getElementById("run-island");
 if (el && root) {
   const cfg = JSON.parse(el.textContent || "{}") as RunConfig;
   (window as unknown as { batonRunIsland: boolean }).batonRunIsland = true;
+  startRun(cfg); // for the page's life: the socket opens while React renders
   createRoot(root).render(
     <StrictMode>
       <RunView config={cfg} />

@@ -19,6 +19,7 @@ import {
 import { layout, type LEdge, type LNode } from "../model/layout";
 import { baseRef, loopsOf, loopViews, shownByRef, visibleTasks } from "../model/runLoops";
 import { blockRange, moveTask } from "../model/ops";
+import { stableList } from "../model/stable";
 import { getIn, isPrefix, pathKey, typeOf } from "../model/paths";
 import { typeInfo } from "../model/catalog";
 import type { Path, WorkflowDef } from "../model/types";
@@ -345,6 +346,12 @@ function CanvasInner({ problemsByPath, matches }: CanvasProps) {
     });
   }, [l, dropTarget, run, shown, def]);
 
+  // unchanged nodes and edges keep their objects: a status event re-renders only what it touched
+  const [keepNodes] = useState(stableList<Node>);
+  const [keepEdges] = useState(stableList<Edge>);
+  const stableNodes = useMemo(() => keepNodes(nodes), [keepNodes, nodes]);
+  const stableEdges = useMemo(() => keepEdges(edges), [keepEdges, edges]);
+
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     for (const c of changes) if (c.type === "position" && c.position && c.dragging) setDrag({ id: c.id, x: c.position.x, y: c.position.y });
   }, []);
@@ -393,8 +400,8 @@ function CanvasInner({ problemsByPath, matches }: CanvasProps) {
         </defs>
       </svg>
       <ReactFlow
-        nodes={nodes}
-        edges={edges}
+        nodes={stableNodes}
+        edges={stableEdges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}

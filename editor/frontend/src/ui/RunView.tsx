@@ -13,7 +13,6 @@ import { store, useStore } from "../store";
 import { Canvas, statusClass } from "./Canvas";
 import { ActionsContext, type Actions } from "./context";
 import { IterationPicker } from "./IterationPicker";
-import { watchRun } from "./run";
 import { RunTasks, type ForkStack } from "./RunTasks";
 import { Timeline } from "./Timeline";
 
@@ -40,13 +39,8 @@ const linkedTask = () => {
 
 export function RunView({ config }: { config: RunConfig }) {
   const [drawer, setDrawer] = useState<string | null>(linkedTask); // the ref whose drawer is open (highlighted)
-  // Load once, before the first paint of the canvas: the store is this page's only state.
-  useState(() => {
-    store.load(config.definition, config.definition, []);
-    store.set({ run: { workflowId: config.workflowId, status: config.status, byRef: {}, workflow: null, lastEventId: 0, connected: false, picks: config.iterations ?? {} } });
-    return true;
-  });
-  useEffect(() => watchRun(config.workflowId, () => window.dispatchEvent(new CustomEvent("baton:run-event")), config.runJson), [config.workflowId, config.runJson]);
+  // The store (this page's only state) is loaded and the run stream opened by startRun
+  // (runStart.ts) before the first render: run.tsx calls it.
   const run = useStore((s) => s.run);
   const def = useStore((s) => s.def);
   const paths = useMemo(() => refIndex(def), [def]);

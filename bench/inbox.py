@@ -23,7 +23,8 @@ import os
 import statistics
 import sys
 import time
-from urllib.parse import urlparse, urlunparse
+
+from bench.scratch import on_scratch_db, setup_django
 
 SEED_SQL = """
 INSERT INTO executions_definitionsnapshot (digest, name, version, definition, created)
@@ -60,30 +61,13 @@ ANALYZE;
 """
 
 
-def _scratch_url(admin: str, name: str) -> str:
-    return urlunparse(urlparse(admin)._replace(path="/" + name))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--open", type=int, default=5_000)
     parser.add_argument("--history", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=20)
     args = parser.parse_args()
-    import psycopg
-
-    admin = os.environ.get("BATON_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = f"baton_bench_inbox_{os.getpid()}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        return _run(_scratch_url(admin, name), args.open, args.history, args.reps)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return on_scratch_db("baton_bench_inbox", lambda url: _run(url, args.open, args.history, args.reps))
 
 
 def _timed(fn: object, reps: int) -> tuple[float, float]:
@@ -97,23 +81,15 @@ def _timed(fn: object, reps: int) -> tuple[float, float]:
 
 
 def _run(url: str, n_open: int, history: int, reps: int) -> int:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orchestrator.settings")
-    import django
-
-    django.setup()
+    setup_django(url)
     from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from executions.models import Task
     from orchestrator.humantasks import service, sweep
     from orchestrator.humantasks.models import HumanTask
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     started = time.monotonic()
     with connection.cursor() as cur:
         cur.execute(SEED_SQL.replace("%%", "%").replace("%(open)s", str(n_open)).replace("%(history)s", str(history)))

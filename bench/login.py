@@ -19,11 +19,11 @@ Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) like the tests (B
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 from collections.abc import Callable
-from urllib.parse import urlparse, urlunparse
+
+from bench.scratch import on_scratch_db, setup_django
 
 SEED_SQL = """
 INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
@@ -37,20 +37,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=10)
     args = parser.parse_args()
-    import psycopg
-
-    admin = os.environ.get("BATON_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = f"baton_bench_login_{os.getpid()}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        return _run(urlunparse(urlparse(admin)._replace(path="/" + name)), args.users, args.reps)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return on_scratch_db("baton_bench_login", lambda url: _run(url, args.users, args.reps))
 
 
 def _timed(fn: Callable[[int], object], reps: int) -> str:
@@ -64,23 +51,15 @@ def _timed(fn: Callable[[int], object], reps: int) -> str:
 
 
 def _run(url: str, users: int, reps: int) -> int:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orchestrator.settings")
-    import django
-
-    django.setup()
+    setup_django(url)
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from orchestrator.accounts import throttle
 
-    setup_test_environment()  # the test client's host, "testserver", is allowed
-    call_command("migrate", verbosity=0)
     with connection.cursor() as cur:
         cur.execute(SEED_SQL, {"hash": make_password("bench-pass-1234"), "users": users})
     names = [f"user{1 + (i * 7919) % users}" for i in range(4 * reps)]  # spread over the table

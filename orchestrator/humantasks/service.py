@@ -62,7 +62,9 @@ def form_of(task_input: dict[str, Any]) -> dict[str, Any]:
             schema = schemas.get_schema(spec["name"], spec.get("version")).data
         except ServiceError as exc:
             return {"error": exc.message}
-    return {"schema": schema if isinstance(schema, dict) else {},
+    # with the registered schemas its `baton:schema/...` refs name written in, so the form
+    # builder (which follows no references) draws their fields too
+    return {"schema": SCHEMAS.inline(schema) if isinstance(schema, dict) else {},
             "order": spec.get("order") or [], "labels": spec.get("labels") or {}}
 
 

@@ -78,3 +78,50 @@ def registry_of(resources: Mapping[SchemaRef, Any]) -> Registry[Any]:
         (uri_for(ref), Resource.from_contents(data, default_specification=DRAFT202012))
         for ref, data in resources.items()
     )
+
+
+# How many references deep `inlined` follows before leaving a `$ref` as it is (a cycle, or a
+# schema nested absurdly deep): a form is drawn from a finite tree.
+MAX_INLINE_DEPTH = 8
+_DATA_KEYWORDS = ("enum", "const", "default", "examples")
+
+
+def _pointer(doc: Any, fragment: str) -> Any:
+    """The part of `doc` a JSON pointer fragment ("/$defs/zip", "" for all of it) names, or None."""
+    node = doc
+    for raw in [p for p in fragment.split("/") if p]:
+        key = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            return None
+    return node
+
+
+def inlined(data: Any, resources: Mapping[SchemaRef, Any]) -> Any:
+    """A copy of `data` with each `baton:schema/...` reference (and each local `#/...` one) replaced
+    by the schema it names, its sibling keywords kept: what a form builder, which follows no
+    references, needs to draw the fields. A reference it cannot resolve, or one deeper than
+    MAX_INLINE_DEPTH (a cycle), is left as it is — validation still resolves it."""
+
+    def walk(node: Any, root: Any, depth: int) -> Any:
+        if isinstance(node, list):
+            return [walk(item, root, depth) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and depth < MAX_INLINE_DEPTH:
+            doc, fragment = root, ref[1:] if ref.startswith("#") else None
+            if ref.startswith(SCHEME):
+                named = target(ref)
+                doc = resources.get(named) if named is not None else None
+                fragment = ref.split("#", 1)[1] if "#" in ref else ""
+            found = _pointer(doc, fragment) if doc is not None and fragment is not None else None
+            if isinstance(found, dict):
+                siblings = {k: v for k, v in node.items() if k != "$ref"}
+                return walk({**found, **siblings}, doc, depth + 1)
+        return {k: (v if k in _DATA_KEYWORDS else walk(v, root, depth)) for k, v in node.items()}
+
+    return walk(data, data, 0)

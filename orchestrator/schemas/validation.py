@@ -142,6 +142,11 @@ class CachedSchemas:
         schemas its `baton:schema/...` refs name; not cached."""
         return Compiled(data, {r: d for r, (_, d) in self._referenced(data).items()})
 
+    def inline(self, data: Any) -> Any:
+        """`data` with its registered references written in (refs.inlined): a form's schema as
+        a tree a form builder can draw."""
+        return refs.inlined(data, {r: d for r, (_, d) in self._referenced(data).items()})
+
     def _referenced(self, data: Any) -> dict[SchemaRef, tuple[Hashable, Any]]:
         """Every registered schema `data` refers to, transitively (cycles included once), with
         its stamp. One that is not registered is left out: a reference to it is unresolvable."""

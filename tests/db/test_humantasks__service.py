@@ -205,6 +205,33 @@ def test_a_registered_schema_is_the_form_copied_when_the_task_is_first_seen(peop
     assert Task.objects.get(pk=tid).status == "FAILED"
 
 
+@pytest.mark.django_db
+def test_a_form_schema_built_from_refs_draws_and_checks_the_referenced_fields(people) -> None:  # type: ignore[no-untyped-def]
+    from orchestrator.humantasks.forms import schema_form
+    from orchestrator.schemas import service as schemas
+
+    schemas.save_schemas([
+        {"name": "ht_address", "version": 1, "type": "JSON", "data": {
+            "type": "object", "required": ["zip"], "properties": {"zip": {"type": "string", "pattern": "^[0-9]{5}$"}}}},
+        {"name": "ht_claim", "version": 1, "type": "JSON", "data": {
+            "type": "object", "required": ["amount", "ship"], "properties": {
+                "amount": {"type": "integer"}, "ship": {"$ref": "baton:schema/ht_address/1", "title": "Ship to"}}}}])
+    wf_id = run({"name": "ht_refs", "version": 1, "tasks": [
+        {"name": "h", "taskReferenceName": "approve", "type": "HUMAN",
+         "inputParameters": {"form": {"name": "ht_claim", "version": 1}}}]})
+    tid = human_task(wf_id)
+    service.claim(tid, people["ann"])
+    spec = HumanTask.objects.get(task_id=tid).form
+    form = schema_form(spec["schema"])
+    # (PostgreSQL's jsonb keeps no key order: a form's `order` input sets it)
+    assert sorted(form.fields) == ["amount", "ship.zip"]  # the referenced schema's field is drawn
+    assert sorted(s.legend for s in form.fieldsets) == ["", "Ship to"]  # under the ref's own title
+    with pytest.raises(InvalidInput, match="zip"):
+        service.decide(tid, people["ann"], approve=True, data={"amount": 3, "ship": {"zip": "x"}})
+    service.decide(tid, people["ann"], approve=True, data={"amount": 3, "ship": {"zip": "12345"}})
+    assert Task.objects.get(pk=tid).output["ship"] == {"zip": "12345"}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_people_claiming_at_once_one_gets_it(people) -> None:  # type: ignore[no-untyped-def]
     tid = human_task(run(doc("ht_race_claim", groups=["finance"])))

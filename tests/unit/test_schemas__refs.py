@@ -100,3 +100,18 @@ def test_a_schema_given_as_data_resolves_its_registered_refs() -> None:
     schemas = CachedSchemas(Rows(address=ADDRESS).load)
     form = {"type": "object", "properties": {"to": {"$ref": "baton:schema/address/1"}}}
     assert paths(schemas.compile_data(form).violations({"to": {"zip": "x"}})) == [("$.to.zip", "pattern")]
+
+
+def test_inlined_writes_each_reference_in_for_a_form_and_stops_at_a_cycle() -> None:
+    resources = {SchemaRef("address", 1): ADDRESS, SchemaRef("address", None): ADDRESS, SchemaRef("tree", 1): TREE}
+    drawn = refs.inlined(ORDER, resources)
+    assert drawn["properties"]["ship"]["properties"]["zip"]["pattern"] == "^[0-9]{5}$"
+    assert drawn["properties"]["country"] == {"enum": ["DE", "FR"]}  # a pointer into the named schema
+    local = {"type": "object", "$defs": {"n": {"type": "integer"}}, "properties": {"a": {"$ref": "#/$defs/n", "title": "A"}}}
+    assert refs.inlined(local, {})["properties"]["a"] == {"type": "integer", "title": "A"}  # siblings kept
+    deep = refs.inlined({"$ref": "baton:schema/tree/1"}, resources)
+    for _ in range(refs.MAX_INLINE_DEPTH - 1):
+        deep = deep["properties"]["kids"]["items"]
+    assert deep["properties"]["kids"]["items"] == {"$ref": "baton:schema/tree/1"}  # the cycle stops, as a ref
+    assert refs.inlined({"$ref": "baton:schema/missing/1"}, resources) == {"$ref": "baton:schema/missing/1"}
+    assert refs.inlined({"enum": [{"$ref": "#/x"}]}, {}) == {"enum": [{"$ref": "#/x"}]}  # data, not a schema

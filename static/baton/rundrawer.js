@@ -77,9 +77,21 @@
     slot.innerHTML = html;
     tab(currentTab());
     restore(tops);
+    if (focusPending) {
+      // a keyboard user lands in the panel they opened (its heading), not back at the diagram
+      focusPending = false;
+      var heading = slot.querySelector("#task-drawer h2");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
+    }
   }, 600);
+  var focusPending = false;
+  var opener = null; // what had the focus when the panel was opened: it gets it back on close
 
-  function open(ref, attempt) {
+  function open(ref, attempt, moveFocus) {
+    if (moveFocus) {
+      focusPending = true;
+      opener = document.activeElement;
+    }
     state = { ref: ref, attempt: attempt || "" };
     remember();
     read.refresh();
@@ -93,11 +105,13 @@
     slot.innerHTML = "";
     remember();
     window.dispatchEvent(new CustomEvent("baton:task-closed"));
+    if (opener && document.contains(opener) && opener.focus) opener.focus({ preventScroll: true });
+    opener = null;
   }
 
   window.addEventListener("baton:open-task", function (e) {
     var d = e.detail || {};
-    if (d.ref) open(String(d.ref), d.taskId ? String(d.taskId) : "");
+    if (d.ref) open(String(d.ref), d.taskId ? String(d.taskId) : "", true);
   });
 
   document.addEventListener("click", function (e) {

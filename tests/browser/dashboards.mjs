@@ -80,6 +80,8 @@ await scenario("dashboards", async ({ page }) => {
   // charge_ref's drawer, from its node: its own log line (the hostile one) as text
   await page.click("[data-testid=task-table] tr[data-ref=charge_ref] button");
   await page.waitForSelector("#task-drawer[data-ref=charge_ref] [data-testid=drawer-logs] .log-text:has-text('charge done')");
+  // the opened panel takes the focus (its heading), so a keyboard user reads on from there
+  await page.waitForFunction(() => document.activeElement?.matches?.("#task-drawer[data-ref=charge_ref] h2"));
   const drawerLogs = await page.locator("#task-drawer [data-testid=drawer-logs]").innerText();
   check(drawerLogs.includes(HOSTILE), "the drawer's hostile log line shows as text: " + drawerLogs);
   check(await page.evaluate(() => !document.querySelector("img[src=x]") && !window.__pwned), "no injected markup in the drawer");
@@ -91,11 +93,13 @@ await scenario("dashboards", async ({ page }) => {
   check(beside, "at 1280 px the drawer is beside the diagram, not over it");
   await bothThemes(page, "dash-2-run-1280");
   await page.setViewportSize({ width: 1440, height: 900 });
-  // by keyboard: Esc in the drawer closes it, and the diagram drops its highlight
+  // by keyboard: Esc in the drawer closes it, the diagram drops its highlight, and the focus goes
+  // back to the row that opened it
   await page.focus("#task-drawer [data-tab=details]");
   await page.keyboard.press("Escape");
   await page.waitForSelector("#task-drawer", { state: "detached" });
   await page.waitForFunction(() => !document.querySelector(".task-node.selected"));
+  await page.waitForFunction(() => document.activeElement?.closest?.("[data-testid=task-table] tr[data-ref=charge_ref]"));
   check(new URL(page.url()).searchParams.get("task") === null, "closing takes the task out of the URL: " + page.url());
   return { seenCharge: [...seen], fresh };
 });

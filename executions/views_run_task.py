@@ -3,8 +3,8 @@
 Actions are CSRF-protected POSTs through the services the Conductor REST API calls: rerun from a
 task with new input (`operations.rerun` with `reRunFromTaskId`, as POST /workflow/{id}/rerun),
 skip a task not yet scheduled (`operations.skip_task`, as PUT .../skiptask/{ref}), and complete
-or fail a pending WAIT/HUMAN task by hand (`tasks.finish_by_hand`, a task update noted with who
-did it). Each form carries a confirmation box, checked here too. A bad form re-renders the run
+or fail a pending WAIT by hand (`tasks.finish_by_hand`, a task update noted with who did it) or a
+HUMAN one (the inbox's staff override, `humantasks.service.settle`: its form and its row). Each form carries a confirmation box, checked here too. A bad form re-renders the run
 page with the error beside its field (400); success and refusals redirect back with a message.
 """
 
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from orchestrator.engine.operations import OperationRefused
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import TaskStatus
+from orchestrator.humantasks import service as human
 from orchestrator.services import operations, tasks
 from orchestrator.services.errors import InvalidInput, ServiceError
 
@@ -78,13 +79,20 @@ def _perform(request: HttpRequest, workflow_id: str, drawer: run_drawer.Drawer, 
         operations.rerun(workflow_id, {"reRunFromTaskId": chosen, "taskInput": _json_object(request, "task_input")})
         return
     by = request.user.get_username()
+    output, reason = {}, ""
     if action == "complete":
-        result = TaskResult(status=TaskStatus.COMPLETED, output=_json_object(request, "output"))
+        output = _json_object(request, "output")
     else:
-        reason = request.POST.get("reason", "").strip()
+        reason = request.POST.get("reason", "").strip()[:2000]
         if not reason:
             raise FormError("reason", "say why the task failed")
-        result = TaskResult(status=TaskStatus.FAILED, output={}, reason=reason[:2000])
+    if task.task_type == "HUMAN":
+        # the inbox's staff override: its form checks the output, and the inbox row records who
+        # decided (the task page, four-eyes on later steps and the audit note all see it)
+        human.settle(task.id, request.user, approve=action == "complete", data=output, reason=reason)
+        return
+    result = (TaskResult(status=TaskStatus.COMPLETED, output=output) if action == "complete"
+              else TaskResult(status=TaskStatus.FAILED, output={}, reason=reason))
     tasks.finish_by_hand(task.id, result, by)
 
 

@@ -138,7 +138,10 @@ def test_complete_a_wait_and_fail_a_human_task_by_hand_noted_with_who(staff: Cli
     assert Workflow.objects.get(id=wf).status == "FAILED"
     # who did it: in the drawer's notes and in the event history, as text
     notes = staff.get(f"/executions/{wf}/tasks/approve").content.decode()
-    assert 'data-kind="human.failed_by_hand"' in notes and 'data-testid="note-by">boss<' in notes
+    # a HUMAN task goes through the inbox's staff override: the decision is the inbox's, by boss
+    assert 'data-kind="human.rejected"' in notes and 'data-testid="note-by">boss<' in notes
+    decided = inbox.get(approve.id)
+    assert (decided.status, decided.decided_by.get_username(), decided.reason) == ("REJECTED", "boss", "wrong " + HOSTILE)
     assert HOSTILE not in notes and "wrong &lt;script&gt;" in notes
     history = staff.get(f"/executions/{wf}").content.decode().split('data-testid="history"')[1]
     assert history.count('data-testid="history-note"') == 2

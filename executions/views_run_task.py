@@ -4,8 +4,9 @@ Actions are CSRF-protected POSTs through the services the Conductor REST API cal
 task with new input (`operations.rerun` with `reRunFromTaskId`, as POST /workflow/{id}/rerun),
 skip a task not yet scheduled (`operations.skip_task`, as PUT .../skiptask/{ref}), and complete
 or fail a pending WAIT by hand (`tasks.finish_by_hand`, a task update noted with who did it) or a
-HUMAN one (the inbox's staff override, `humantasks.service.settle`: its form and its row). Each form carries a confirmation box, checked here too. A bad form re-renders the run
-page with the error beside its field (400); success and refusals redirect back with a message.
+HUMAN one (the inbox's staff override, `humantasks.service.settle`: its form and its row). Each
+form carries a confirmation box, checked here too. A bad form re-renders the run page with the
+error beside its field (400); success and refusals redirect back with a message.
 """
 
 from __future__ import annotations

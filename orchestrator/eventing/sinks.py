@@ -25,7 +25,8 @@ CONDUCTOR_PREFIX = "baton.event."
 
 def _conductor() -> Connection:
     options = dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {})
-    return Connection(settings.CELERY_BROKER_URL, transport_options=options, connect_timeout=5)
+    return Connection(settings.CELERY_BROKER_URL, transport=getattr(settings, "CELERY_BROKER_TRANSPORT", None),
+                      transport_options=options, connect_timeout=5)
 
 
 def _amqp() -> Connection:

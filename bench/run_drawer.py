@@ -20,28 +20,19 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 
-from bench.run_list import SEED_SQL
-from bench.scratch import on_scratch_db, setup_django
+from bench.run_list import seed_runs
+from bench.scratch import on_scratch_db, setup_django, staff_client
 
 
 def _run(url: str, runs: int, reps: int) -> int:
     setup_django(url)
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.test import Client
 
     from executions.models import TaskLog
 
-    started = time.monotonic()
-    with connection.cursor() as cur:
-        cur.execute(SEED_SQL.replace("%(runs)s", str(int(runs))))
-    print(f"seeded {runs:,} executions, {runs * 10 + 1000:,} tasks in {time.monotonic() - started:.0f} s",
-          file=sys.stderr)
-    client = Client()
-    client.force_login(get_user_model().objects.create_superuser("bench", "b@example.com", "pw-bench-12345"))
+    seed_runs(runs)
+    client = staff_client()
     logs = list(TaskLog.objects.filter(task_id__startswith="tk-big-").order_by("id").values_list("id", flat=True))
     some = f"wf-{runs // 2:08d}"
     cases = {

@@ -25,7 +25,7 @@ import statistics
 import sys
 import time
 
-from bench.scratch import on_scratch_db, setup_django
+from bench.scratch import on_scratch_db, setup_django, staff_client
 
 SEED_SQL = """
 INSERT INTO executions_definitionsnapshot (digest, name, version, definition, created)
@@ -83,19 +83,22 @@ def main() -> int:
     return on_scratch_db("baton_bench_runlist", lambda url: _run(url, args.runs, args.reps))
 
 
-def _run(url: str, runs: int, reps: int) -> int:
-    setup_django(url)
-    from django.contrib.auth import get_user_model
+def seed_runs(runs: int) -> None:
+    """`runs` executions of 10 tasks each plus the 1,000-task one (SEED_SQL), in the scratch database."""
     from django.db import connection
-    from django.test import Client
 
     started = time.monotonic()
     with connection.cursor() as cur:
         cur.execute(SEED_SQL.replace("%(runs)s", str(int(runs))))
     print(f"seeded {runs:,} executions, {runs * 10 + 1000:,} tasks in {time.monotonic() - started:.0f} s",
           file=sys.stderr)
-    client = Client()
-    client.force_login(get_user_model().objects.create_superuser("bench", "b@example.com", "pw-bench-12345"))
+
+
+def _run(url: str, runs: int, reps: int) -> int:
+    setup_django(url)
+
+    seed_runs(runs)
+    client = staff_client()
     an_hour = time.strftime("%Y-%m-%dT%H:%M", time.gmtime(time.time() - 3600))
     cases = {
         "list, unfiltered": "/executions/",

@@ -8,7 +8,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlparse, urlunparse
 
 from .common import PG_ADMIN_URL
@@ -49,6 +49,16 @@ def setup_django(url: str) -> None:
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
+
+
+def staff_client() -> Any:
+    """A test client signed in as a new superuser (the pages are staff-only)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("bench", "b@example.com", "pw-bench-12345"))
+    return client
 
 
 def p50_p95(times_ms: list[float]) -> tuple[float, float]:

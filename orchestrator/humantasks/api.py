@@ -26,7 +26,7 @@ from orchestrator.api.exceptions import BadRequest
 from orchestrator.services.access import Forbidden, Principal
 from orchestrator.services.errors import NotFound
 
-from . import listing, service, tabs, transitions, voting
+from . import listing, service, transitions, voting
 from .models import HumanTask
 
 ACTING_HEADER = "X-Baton-User"
@@ -116,8 +116,7 @@ def listed(user: Any, params: Any) -> list[HumanTask]:
     query, errors = listing.parse(params)
     if errors:
         raise BadRequest(next(iter(errors.values())))
-    _tab, rows, _counts = service.inbox_tab(user, scope, query, timezone.now(), limit=tabs.CLAIMABLE_LIMIT)
-    return rows
+    return service.inbox_scope(user, scope, query, timezone.now())
 
 
 class Tasks(HumanApiView):

@@ -270,8 +270,18 @@ def inbox(user: Any, query: listing.Query | None = None, now: datetime | None = 
     now = now or timezone.now()
     sync(now)
     query = query or listing.Query()
-    actor = actor_of(user)
-    return {key: tabs.rows(key, user, actor, query, now, limit, facts) for key in tabs.TABS}
+    return {key: _rows(key, user, query, now, limit) for key in tabs.TABS}
+
+
+def _rows(tab: str, user: Any, query: listing.Query, now: datetime, limit: int) -> list[HumanTask]:
+    return tabs.rows(tab, user, actor_of(user), query, now, limit, facts)
+
+
+def inbox_scope(user: Any, tab: str, query: listing.Query, now: datetime,
+                limit: int = tabs.CLAIMABLE_LIMIT) -> list[HumanTask]:
+    """One of the user's three lists alone (the REST list): no other list, no counts."""
+    sync(now)
+    return _rows(tab, user, query, now, limit)
 
 
 def inbox_tab(user: Any, tab: str | None, query: listing.Query, now: datetime,

@@ -167,14 +167,11 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
     if isinstance(command, ManualResult):
         return _manual_result(command, now)
     if isinstance(command, HumanAssignment):
-        held = writes.lock_of_task(command.task_id)
-        if held is None:
-            raise NotFound(f"Task {command.task_id} not found")
-        command.record()
         kind = _HUMAN_NOTE_KINDS.get(command.action, f"human.{command.action}")
-        note: Note = (held.status, {"humanTask": command.action, "by": command.by, "taskId": command.task_id,
-                                    "kind": kind, **command.details})
-        return held, Change(decide=False, notes=(note,)), None
+        # built after `record`: a reassign's record adds the previous holder to the details
+        return _human_audit(command.task_id, command.record, lambda: {
+            "humanTask": command.action, "by": command.by, "taskId": command.task_id, "kind": kind,
+            **command.details})
     if isinstance(command, HumanEscalation):
         return _human_escalation(command, now)
     if isinstance(command, HumanNote):
@@ -219,14 +216,20 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
 _HUMAN_NOTE_KINDS = {"claim": "human.claimed", "release": "human.released", "reassign": "human.reassigned"}
 
 
-def _human_note(command: HumanNote) -> tuple[Workflow, Change, TaskState | None]:
-    held = writes.lock_of_task(command.task_id)
+def _human_audit(task_id: str, record: Callable[[], None],
+                 payload: Callable[[], dict[str, Any]]) -> tuple[Workflow, Change, TaskState | None]:
+    """A HUMAN task's inbox row moves (`record`, under the workflow lock) and the run's audit
+    trail gets `payload()` (read after `record`) as a note; nothing of the execution changes."""
+    held = writes.lock_of_task(task_id)
     if held is None:
-        raise NotFound(f"Task {command.task_id} not found")
-    command.record()
-    note: Note = (held.status, {**command.payload, "humanTask": command.kind, "kind": command.kind,
-                                "taskId": command.task_id})
-    return held, Change(decide=False, notes=(note,)), None
+        raise NotFound(f"Task {task_id} not found")
+    record()
+    return held, Change(decide=False, notes=((held.status, payload()),)), None
+
+
+def _human_note(command: HumanNote) -> tuple[Workflow, Change, TaskState | None]:
+    return _human_audit(command.task_id, command.record, lambda: {
+        **command.payload, "humanTask": command.kind, "kind": command.kind, "taskId": command.task_id})
 
 
 def _human_decision(command: HumanDecision, now: datetime) -> tuple[Workflow, Change, TaskState | None]:
@@ -248,11 +251,7 @@ def _human_escalation(command: HumanEscalation, now: datetime) -> tuple[Workflow
     note = {"kind": "human.escalated", "taskId": command.task_id, "ref": command.ref, "by": "escalation",
             "data": dict(command.data)}
     if command.result is None:
-        held = writes.lock_of_task(command.task_id)
-        if held is None:
-            raise NotFound(f"Task {command.task_id} not found")
-        command.record()
-        return held, Change(decide=False, notes=((held.status, note),)), None
+        return _human_audit(command.task_id, command.record, lambda: note)
     decision = HumanDecision(command.task_id, command.result, "escalation", lambda _task: command.record())
     row, change, task = _human_decision(decision, now)
     return row, replace(change, notes=((row.status, note), *change.notes)), task

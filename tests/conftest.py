@@ -60,6 +60,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     # The connection handler holds this very dict: replace its contents in place, with the
     # defaults the handler would have filled in.
     replacement = connections.configure_settings({"default": dj_database_url.parse(url)})["default"]
+    replacement.setdefault("OPTIONS", {}).update(settings.BATON_PG_OPTIONS)  # production's binding
     current.clear()
     current.update(replacement)
     try:  # a wrapper already built for SQLite in this thread would keep its backend

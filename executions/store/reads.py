@@ -17,6 +17,7 @@ from orchestrator.engine.status import TERMINAL_TASK_STATUSES, TaskStatus
 from orchestrator.systemtasks import registry
 
 from ..models import Task, TaskLog, Workflow
+from . import raw
 from .mapping import to_state, workflow_state
 
 _DONE_STATUSES = ("COMPLETED", "COMPLETED_WITH_ERRORS", "SKIPPED")
@@ -34,7 +35,7 @@ class History:
     def latest(self, ref: str) -> TaskState | None:
         # One query: a runtime ref and a node ref only differ for loop tasks (`t__3` vs `t`),
         # and there the newest row of the node is the one wanted. Raw SQL: asked on every hop.
-        rows = list(Task.objects.raw(_LATEST_SQL, [self.workflow_id, ref, ref]))
+        rows = raw.fetch(Task, _LATEST_SQL, [self.workflow_id, ref, ref])
         return to_state(rows[0]) if rows else None
 
     def count_unfinished(self, refs: Sequence[str]) -> int:
@@ -67,6 +68,11 @@ class History:
         return found
 
 
+def fresh_state(row: Workflow) -> WorkflowState:
+    """The engine's view of an execution that has just been created: no tasks yet."""
+    return workflow_state(row, [])
+
+
 def load_state(row: Workflow, focus: str | None = None) -> WorkflowState:
     """The engine's view of a workflow: its row plus its open tasks.
 
@@ -81,7 +87,7 @@ def load_state(row: Workflow, focus: str | None = None) -> WorkflowState:
     # The EXISTS rides along on the rows' own statement (an uncorrelated subquery: PostgreSQL
     # evaluates it once); the focus task is open, so the answer comes back with it. Raw SQL,
     # compiled once: this runs on every task result.
-    loaded = list(Task.objects.raw(_FOCUSED_SQL, [row.id, focus, row.id, focus]))
+    loaded = raw.fetch(Task, _FOCUSED_SQL, [row.id, focus, row.id, focus])
     if loaded:
         pending_elsewhere = int(bool(loaded[0].pending_elsewhere))  # type: ignore[attr-defined]  # the EXISTS column
     else:

@@ -7,7 +7,8 @@ the length of the workflow's history.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from orchestrator.engine.model import Outcome, TaskState
 from orchestrator.engine.operations import Plan
 
 from ..models import ExecutionEvent, Task, TaskLog, Workflow
+from . import raw
 from .mapping import new_task_row, row_values
 
 # -- the workflow lock ------------------------------------------------------------------------
@@ -32,7 +34,7 @@ def lock_of_task(task_id: str) -> Workflow | None:
     workflow row, never the task's). Raw SQL, compiled once: every task result starts here."""
     # SQLite has no row locks: its IMMEDIATE transaction already holds the database write lock.
     sql = _LOCK_OF_TASK_SQL + (" FOR UPDATE OF w" if connection.features.has_select_for_update else "")
-    rows = list(Workflow.objects.raw(sql, [task_id]))
+    rows = raw.fetch(Workflow, sql, [task_id])
     return rows[0] if rows else None
 
 
@@ -40,18 +42,34 @@ _LOCK_OF_TASK_SQL = """
 SELECT w.* FROM executions_workflow AS w JOIN executions_task AS t ON t.workflow_id = w.id WHERE t.id = %s"""
 
 
+@contextmanager
+def pipelined() -> Iterator[None]:
+    """Send the writes of one decision without waiting for each answer (psycopg's pipeline mode
+    on PostgreSQL): inserts and updates whose results nobody reads reach the server together,
+    one round trip instead of one each. A statement whose rows are read (an INSERT ... RETURNING)
+    and the end of the block wait for everything before them, so an error still surfaces
+    here, inside the transaction, before commit."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.connection.pipeline():
+        yield
+
+
 # -- workflows --------------------------------------------------------------------------------
 
 
-def create_workflow(values: Mapping[str, Any]) -> Workflow:
-    return Workflow.objects.create(**values)
+def new_workflow(values: Mapping[str, Any]) -> Workflow:
+    """A workflow row not yet inserted (`save(..., create=True)` inserts it)."""
+    return Workflow(**values)
 
 
 def update_workflow(row: Workflow, values: Mapping[str, Any]) -> None:
     """Set these columns on the row object and in the database (and nothing else)."""
     for name, value in values.items():
         setattr(row, name, value)
-    Workflow.objects.filter(pk=row.pk).update(**values)
+    raw.update(Workflow, [(row.pk, values)])
 
 
 def delete_execution(workflow_id: str) -> None:
@@ -66,12 +84,11 @@ def delete_execution(workflow_id: str) -> None:
 
 
 def insert_tasks(row: Workflow, tasks: Sequence[TaskState]) -> None:
-    Task.objects.bulk_create([new_task_row(row, t) for t in tasks])
+    raw.insert([new_task_row(row, t) for t in tasks])
 
 
 def update_tasks(tasks: Iterable[TaskState]) -> None:
-    for task in tasks:
-        Task.objects.filter(pk=task.task_id).update(**row_values(task))
+    raw.update(Task, [(task.task_id, row_values(task)) for task in tasks])
 
 
 def apply_plan(row: Workflow, plan: Plan) -> None:
@@ -85,8 +102,9 @@ def apply_plan(row: Workflow, plan: Plan) -> None:
 
 
 def save(row: Workflow, outcome: Outcome, now: datetime, extra_changed: Iterable[TaskState] = (),
-         focused: bool = False) -> list[str]:
-    """Write an outcome. Returns the names of workflow fields that changed.
+         focused: bool = False, create: bool = False) -> list[str]:
+    """Write an outcome (with `create`, insert the new workflow row with it). Returns the names
+    of workflow fields that changed.
 
     A focused decision did not see every pending task, so it may only bring the next look
     earlier, never push a pending timer back.
@@ -94,9 +112,19 @@ def save(row: Workflow, outcome: Outcome, now: datetime, extra_changed: Iterable
     changed = {t.task_id: t for t in extra_changed}
     changed.update({t.task_id: t for t in outcome.changed})
     created_ids = {t.task_id for t in outcome.created}
+    update_fields = _apply_outcome(row, outcome, now, focused)
+    if create:
+        raw.insert([row])  # before its tasks (their foreign key)
     if outcome.created:
         insert_tasks(row, [changed.get(t.task_id, t) for t in outcome.created])
     update_tasks(t for t in changed.values() if t.task_id not in created_ids)
+    if not create:
+        raw.update(Workflow, [(row.pk, {f: getattr(row, f) for f in update_fields})])
+    return update_fields
+
+
+def _apply_outcome(row: Workflow, outcome: Outcome, now: datetime, focused: bool) -> list[str]:
+    """Set the workflow columns an outcome changes on the row object; their names."""
     update_fields = ["update_time", "seq", "next_check_at"]
     row.update_time = now
     row.seq = max(row.seq, outcome.seq)
@@ -122,7 +150,6 @@ def save(row: Workflow, outcome: Outcome, now: datetime, extra_changed: Iterable
                 n for n in patch.failed_task_names if n not in (row.failed_task_names or [])
             ]
             update_fields += ["failed_refs", "failed_task_names"]
-    Workflow.objects.filter(pk=row.pk).update(**{f: getattr(row, f) for f in update_fields})
     return update_fields
 
 
@@ -130,10 +157,8 @@ def save(row: Workflow, outcome: Outcome, now: datetime, extra_changed: Iterable
 
 
 def append_events(rows: list[ExecutionEvent]) -> None:
-    if rows:
-        ExecutionEvent.objects.bulk_create(rows)
+    raw.insert(rows)
 
 
 def append_logs(task_id: str, texts: Sequence[str], now: datetime) -> None:
-    if texts:
-        TaskLog.objects.bulk_create([TaskLog(task_id=task_id, log=t, created_time=now) for t in texts])
+    raw.insert([TaskLog(task_id=task_id, log=t, created_time=now) for t in texts])

@@ -90,6 +90,7 @@ class Change:
     state: WorkflowState | None = None  # the state to decide on, when the command loaded it
     outcome: Outcome | None = None  # a decision already made (terminate)
     decide: bool = True
+    create: bool = False  # the workflow row is new: inserted with the decision's columns
     focused: bool = False  # `state` holds only the task a result concerns
     delete: bool = False
     notes: tuple[Note, ...] = ()
@@ -113,7 +114,9 @@ class Done:
 def execute(command: Command) -> Done:
     """Apply one command in one transaction (joining the caller's, if any)."""
     now = command.now if isinstance(command, Start) else timezone.now()
-    with transaction.atomic():
+    # A start is given only inside `workflows.start`'s own atomic block (a savepoint of its own
+    # when nested), so a savepoint here would only add two round trips to every start.
+    with transaction.atomic(savepoint=not isinstance(command, Start)):
         if isinstance(command, Claim):
             return Done(None, claimed=_claim(command, now))
         if isinstance(command, AppendLog):
@@ -157,9 +160,10 @@ def _change(command: WorkflowCommand, now: datetime) -> tuple[Workflow, Change, 
     """Lock the workflow a command concerns and say what it changes. The one dispatch on
     commands: a new kind of state change (human decision, schedule fire) is a case here."""
     if isinstance(command, Start):
-        # A new row is locked by its own insert until commit.
-        row = writes.create_workflow(command.values)
-        return row, Change(notes=(("RUNNING", {"started": True}),)), None
+        # Not inserted yet: `_commit` inserts it with its first decision's columns, and the
+        # insert locks it until commit. A new execution has no tasks to load.
+        row = writes.new_workflow(command.values)
+        return row, Change(state=reads.fresh_state(row), create=True, notes=(("RUNNING", {"started": True}),)), None
     if isinstance(command, ReportResult):
         return _result(command, now)
     if isinstance(command, HumanDecision):
@@ -373,18 +377,20 @@ def _commit(row: Workflow, change: Change, now: datetime) -> Outcome:
     outcome = change.outcome
     if outcome is None and change.decide:
         outcome = _decide(row, now, change.state, change.tasks, change.focused)
-    if outcome is not None:
-        writes.save(row, outcome, now, extra_changed=change.tasks, focused=change.focused)
-    else:
-        writes.update_tasks(change.tasks)
-    by_task: dict[str, list[str]] = {}
-    for task_id, text in change.logs:
-        by_task.setdefault(task_id, []).append(text)
-    for task_id, texts in by_task.items():
-        writes.append_logs(task_id, texts, now)  # one INSERT per task, as before
     rows = [events.workflow_event(row.id, status, now, **extra) for status, extra in change.notes]
     rows += events.outcome_events(row.id, outcome or NOTHING, now, extra=change.tasks)
-    writes.append_events(rows)
+    # Nothing below reads a row before the events' insert, the last statement, waits for all.
+    with writes.pipelined():
+        if outcome is not None:
+            writes.save(row, outcome, now, extra_changed=change.tasks, focused=change.focused, create=change.create)
+        else:
+            writes.update_tasks(change.tasks)
+        by_task: dict[str, list[str]] = {}
+        for task_id, text in change.logs:
+            by_task.setdefault(task_id, []).append(text)
+        for task_id, texts in by_task.items():
+            writes.append_logs(task_id, texts, now)  # one INSERT per task, as before
+        writes.append_events(rows)
     if rows:
         doorbell.ring_on_commit(row.id)
     if outcome is not None:

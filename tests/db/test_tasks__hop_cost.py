@@ -1,4 +1,5 @@
-"""What one worker hop costs in SQL statements: claim, and update-v2 (complete + claim next).
+"""What one worker hop costs in SQL statements: claim, and update-v2 (complete + claim next);
+and what a start costs.
 
 The claim records a "task started" event; that must not cost a statement of its own on
 PostgreSQL (it is folded into the claim statement).
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from orchestrator.engine.results import TaskResult
 from orchestrator.engine.status import TaskStatus
-from orchestrator.services import tasks
+from orchestrator.services import definitions, tasks, workflows
 
 pytestmark = [pytest.mark.db_tier, pytest.mark.django_db]
 
@@ -55,3 +56,26 @@ def test_logs_posted_with_a_result_are_one_insert(start) -> None:  # type: ignor
     with CaptureQueriesContext(connection) as ctx:
         tasks.update_and_claim_next(first.id, TaskResult(status=TaskStatus.COMPLETED, worker_id="w1"), logs)
     assert len(_statements(ctx)) == HOP_STATEMENTS + 1
+
+
+# The definition, its snapshot (content-addressed: get or create), then the new workflow row
+# inserted with its first decision's columns, its first task and the events. No savepoint, no
+# load of a new execution's (no) tasks, no update of the row just inserted.
+START_STATEMENTS = ["executions_definitionsnapshot", "orchestrator_workflowdef", "INSERT INTO \"executions_workflow\"",
+                    "INSERT INTO \"executions_task\"", "INSERT INTO \"executions_executionevent\""]
+
+
+def test_a_start_is_five_statements(db: None) -> None:
+    definitions.save_workflow_def(DOC, overwrite=True)
+    workflows.start(workflows.StartRequest(name="db_hop"))  # the snapshot exists from here on
+    with CaptureQueriesContext(connection) as ctx:
+        workflow_id = workflows.start(workflows.StartRequest(name="db_hop", input={"k": 1}))
+    sql = _statements(ctx)
+    # The test's own transaction makes `workflows.start`'s block a savepoint; the runtime adds none.
+    savepoints = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SAVEPOINT")]
+    assert len(savepoints) == 1, savepoints
+    assert len(sql) == len(START_STATEMENTS), "\n".join(sql)
+    assert all(any(part in q for q in sql) for part in START_STATEMENTS), "\n".join(sql)
+    row = workflows.get(workflow_id)
+    assert (row.status, row.input, row.seq) == ("RUNNING", {"k": 1}, 1)
+    assert [t.ref for t in workflows.tasks_of(workflow_id)] == ["a"]

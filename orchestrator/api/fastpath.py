@@ -1,4 +1,4 @@
-"""The worker hot path without Django's middleware chain: poll, and the two result endpoints.
+"""The hot paths without Django's middleware chain: poll, the two result endpoints, and start.
 
 Under ASGI every Django request goes through the middleware chain; WhiteNoise is sync-only, so
 each request hops into Django's one sync thread and back, and the chain (sessions, messages,
@@ -23,7 +23,7 @@ from django.http.request import split_domain_port, validate_host
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
 
-from . import poll, views_tasks
+from . import poll, views_tasks, views_workflow
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -32,6 +32,7 @@ Send = Callable[[Mapping[str, Any]], Awaitable[None]]
 _EXACT: dict[tuple[str, str], Callable[..., Awaitable[HttpResponse]]] = {
     ("POST", "/api/tasks"): views_tasks.update_task,
     ("POST", "/api/tasks/update-v2"): views_tasks.update_task_v2,
+    ("POST", "/api/workflow"): views_workflow.start_workflow,
 }
 _POLL = re.compile(r"/api/tasks/poll/batch/([^/]+)")
 

@@ -36,7 +36,7 @@ urlpatterns = [
     path("schema/<str:name>", schema.SchemaByName.as_view()),
     path("schema/<str:name>/<int:version>", schema.SchemaVersion.as_view()),
     # workflows
-    path("workflow", wf.StartWorkflow.as_view()),
+    path("workflow", wf.start_workflow),
     path("workflow/decide/<str:workflow_id>", wf.DecideWorkflow.as_view()),
     path("workflow/execute/<str:name>/<int:version>", sync_views.execute),
     path("workflow/search", search.SearchWorkflows.as_view()),

@@ -1,4 +1,4 @@
-"""The worker fast path answers exactly what Django's full path answers.
+"""The fast path (worker calls and starts) answers exactly what Django's full path answers.
 
 Each request goes once through the real ASGI application (`orchestrator.asgi.application`,
 where `WorkerFastPath` takes token callers of the hot routes) and once through Django's own
@@ -64,6 +64,11 @@ def _same(fast: httpx.Response, full: httpx.Response) -> None:
     ("GET", "/api/tasks/poll/batch/fp_t?timeout=-1", None),
     ("GET", "/api/tasks/poll/batch/fp_none?count=2&timeout=0", None),
     ("GET", "/api/tasks", None),
+    ("POST", "/api/workflow", {}),
+    ("POST", "/api/workflow", {"name": "fp_missing"}),
+    ("POST", "/api/workflow", {"name": "fp_wf", "input": [1]}),
+    ("POST", "/api/workflow", b"[1, 2]"),
+    ("GET", "/api/workflow", None),
 ])
 @pytest.mark.parametrize("credential", ["worker", "admin", "bad"])
 def test_errors_and_refusals_are_the_same_on_both_paths(method: str, path: str, body: Any, credential: str) -> None:
@@ -118,6 +123,23 @@ def test_session_callers_and_other_routes_are_left_to_django() -> None:
     assert fast._route(scope("POST", "/api/tasks/update-v2", [(b"cookie", b"sessionid=x")])) is None
     assert fast._route(scope("POST", "/api/tasks/update-v2", [(b"authorization", b"Basic dTpw")])) is None
     assert fast._route(scope("GET", "/api/tasks/poll/q", token)) is None
-    assert fast._route(scope("POST", "/api/workflow", token)) is None
+    assert fast._route(scope("POST", "/api/workflow", token)) is not None  # start
+    assert fast._route(scope("POST", "/api/workflow/fp_wf", token)) is None  # start by name: not hot
     evil = {**scope("POST", "/api/tasks", token), "headers": [(b"host", b"evil.example"), *token]}
     assert fast._route(evil) is None
+
+
+def test_a_start_through_the_fast_path_matches_the_full_path() -> None:
+    definitions.save_workflow_def(DOC, overwrite=True)
+    token = _token(ApiApplication.ROLE_ADMIN)
+    body = {"name": "fp_wf", "input": {"k": 1}, "correlationId": "fp-corr"}
+    fast, full = _both("POST", "/api/workflow", token, json=body)
+    assert fast.status_code == full.status_code == 200
+    assert fast.headers["content-type"] == full.headers["content-type"]
+    started = [workflows.get(r.text) for r in (fast, full)]
+    assert [(w.name, w.input, w.correlation_id, w.status) for w in started] == [("fp_wf", {"k": 1}, "fp-corr", "RUNNING")] * 2
+    assert started[0].created_by == started[1].created_by != ""
+    worker = _token(ApiApplication.ROLE_WORKER)  # starting needs the ADMIN role on both paths
+    refused = _both("POST", "/api/workflow", worker, json=body)
+    _same(*refused)
+    assert refused[0].status_code == 403

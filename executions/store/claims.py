@@ -24,6 +24,7 @@ from django.db import connection
 
 from .. import events
 from ..models import Task, Workflow
+from . import raw
 from .mapping import to_state
 
 
@@ -88,7 +89,7 @@ def _claim_postgres(queue: str, worker_id: str | None, count: int, domain: str |
     sql = _CLAIM_SQL.format(domain="domain = %(domain)s" if domain else "domain IS NULL",
                             payload=events.CLAIM_PAYLOAD_SQL)
     params = {"now": now, "worker": worker_id, "queue": queue, "count": count, "domain": domain}
-    return sorted(Task.objects.raw(sql, params), key=lambda r: (-r.priority, r.available_at))
+    return sorted(raw.fetch(Task, sql, params), key=lambda r: (-r.priority, r.available_at))
 
 
 # SQLite (>= 3.35 for RETURNING) in one UPDATE: the candidates are picked by the subquery in
@@ -125,7 +126,7 @@ def _claim_sqlite(queue: str, worker_id: str | None, count: int, domain: str | N
     sql = _CLAIM_SQLITE_SQL.format(domain="domain = %(domain)s" if domain else "domain IS NULL")
     at = connection.ops.adapt_datetimefield_value(now)
     params = {"now": at, "worker": worker_id, "queue": queue, "count": count, "domain": domain}
-    rows = sorted(Task.objects.raw(sql, params), key=lambda r: (-r.priority, r.available_at))
+    rows = sorted(raw.fetch(Task, sql, params), key=lambda r: (-r.priority, r.available_at))
     if rows:
         claimed = [events.claim_event(r.workflow_id, to_state(r), now) for r in rows]
         with connection.cursor() as cursor:

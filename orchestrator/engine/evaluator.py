@@ -89,8 +89,14 @@ def _settle(run: Run) -> None:
     for task in sorted(run.tasks.values(), key=lambda t: t.seq):
         if run.ended:
             return
-        if not task.is_terminal:
-            _check_pending(run, task)
+        if task.is_terminal:
+            continue
+        if run.finished and run.types.get(task.task_type).waits_on_others:
+            # A JOIN is checked after the finished tasks are worked off (when one leads to it,
+            # or by the sweep of unchecked JOINs below), not before as well: its check reads
+            # the fork's branches, and a wide fork's completion would pay for it twice.
+            continue
+        _check_pending(run, task)
     while not run.ended and run.status == WorkflowStatus.RUNNING:
         if run.finished:
             task_id = min(run.finished, key=run.finished.__getitem__)

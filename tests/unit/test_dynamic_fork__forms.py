@@ -7,9 +7,11 @@ generated refs, empty list) and test-harness #22.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from orchestrator.engine.run import task_doc
+from orchestrator.engine.status import TaskStatus
 from orchestrator.systemtasks.registry import REGISTRY
 
 from .harness import Execution, join, node, simple, workflow
@@ -143,3 +145,19 @@ def test_dynamic_fork_inside_a_loop_suffixes_the_generated_refs() -> None:
     assert ex.statuses()["j__1"] == "COMPLETED" and ex.scheduled() == ["d__2"]
     ex.complete("d__2", {"i": 2})
     assert ex.status == "COMPLETED" and dict(ex.task("j__2").output) == {"d__2": {"i": 2}}
+
+
+def test_a_branch_result_checks_the_join_once() -> None:
+    """The JOIN's check counts the fork's finished branches in the database; a decision after a
+    branch result makes it once (after working off the result), not also before."""
+    tasks = [simple(f"d{i}", "worker") for i in range(1, 4)]
+    ex = Execution(list_form(), {"tasks": tasks, "inputs": {}})
+    ex.complete("d1")  # processed: from now on only the database knows it finished
+    polled = ex.poll("d2")
+    ex._put(replace(polled, status=TaskStatus.COMPLETED, end_time=ex.now))
+    outcome, history = ex.evaluate()
+    assert history.children_counts == 1
+    ex.apply(outcome)
+    assert ex.statuses()["j"] == "IN_PROGRESS"
+    ex.complete("d3")
+    assert ex.statuses()["j"] == "COMPLETED"

@@ -150,6 +150,10 @@ class Task(models.Model):
                 condition=Q(status="SCHEDULED") & Q(queue__isnull=False),
             ),
             models.Index(fields=["workflow"], name="task_open_idx", condition=Q(open=True)),
+            # The open tasks a result's decision loads (store.reads.load_state with a focus): not
+            # the pending worker tasks, so a wide fork's completion does not read its open branches.
+            models.Index(fields=["workflow"], name="task_open_unwaiting_idx", condition=Q(open=True) & (
+                Q(queue__isnull=True) | ~Q(status__in=["SCHEDULED", "IN_PROGRESS"]))),
             models.Index(fields=["workflow", "ref", "-seq"], name="task_ref_idx"),
             models.Index(fields=["workflow", "node_ref", "-seq"], name="task_node_ref_idx"),
             models.Index(

@@ -84,10 +84,10 @@ def load_state(row: Workflow, focus: str | None = None) -> WorkflowState:
     """
     if focus is None:
         return workflow_state(row, [to_state(t) for t in Task.objects.filter(workflow_id=row.id, open=True)])
-    # The EXISTS rides along on the rows' own statement (an uncorrelated subquery: PostgreSQL
-    # evaluates it once); the focus task is open, so the answer comes back with it. Raw SQL,
+    # The EXISTS rides along on the rows' own statement (a CTE, evaluated once); the focus task
+    # is open, so the answer comes back with it. Raw SQL,
     # compiled once: this runs on every task result.
-    loaded = raw.fetch(Task, _FOCUSED_SQL, [row.id, focus, row.id, focus])
+    loaded = raw.fetch(Task, _FOCUSED_SQL, {"wf": row.id, "focus": focus})
     if loaded:
         pending_elsewhere = int(bool(loaded[0].pending_elsewhere))  # type: ignore[attr-defined]  # the EXISTS column
     else:
@@ -98,14 +98,24 @@ def load_state(row: Workflow, focus: str | None = None) -> WorkflowState:
 
 
 _WAITING_SQL = "t.queue IS NOT NULL AND t.status IN ('SCHEDULED', 'IN_PROGRESS')"
-# The open tasks minus pending worker tasks other than the focus, and whether there are any.
+# The open tasks minus pending worker tasks other than the focus, and whether there are any: the
+# open tasks that wait for no worker (`task_open_unwaiting_idx`, whose condition this repeats),
+# plus the focus by its key. Filtering every open row instead read each open branch of a wide
+# fork on every completion.
 _FOCUSED_SQL = f"""
-SELECT t.*, EXISTS (
-         SELECT 1 FROM executions_task AS o
-          WHERE o.workflow_id = %s AND o.open AND o.id <> %s
-            AND {_WAITING_SQL.replace("t.", "o.")}) AS pending_elsewhere
-  FROM executions_task AS t
- WHERE t.workflow_id = %s AND t.open AND NOT ({_WAITING_SQL} AND t.id <> %s)
+WITH elsewhere AS (
+    SELECT EXISTS (
+             SELECT 1 FROM executions_task AS o
+              WHERE o.workflow_id = %(wf)s AND o.open AND o.id <> %(focus)s
+                AND {_WAITING_SQL.replace("t.", "o.")}) AS pending_elsewhere
+)
+SELECT t.*, e.pending_elsewhere
+  FROM executions_task AS t, elsewhere AS e
+ WHERE t.workflow_id = %(wf)s AND t.open AND (t.queue IS NULL OR NOT (t.status IN ('SCHEDULED', 'IN_PROGRESS')))
+UNION ALL
+SELECT t.*, e.pending_elsewhere
+  FROM executions_task AS t, elsewhere AS e
+ WHERE t.id = %(focus)s AND t.workflow_id = %(wf)s AND t.open AND {_WAITING_SQL}
 """
 _LATEST_SQL = """
 SELECT * FROM executions_task WHERE workflow_id = %s AND (ref = %s OR node_ref = %s) ORDER BY seq DESC LIMIT 1

@@ -1,6 +1,6 @@
 """Scale-out on one machine: the same start + drain with 1, then 2 web processes, in one run.
 
-    .venv/bin/python -m bench.run_scale [--web 1,2] [--tasks 2000] [--workers 2] [--json-out FILE]   # ~2 min
+    .venv/bin/python -m bench.run_scale [--web 1,2] [--tasks 2000] [--workers 6] [--json-out FILE]   # ~2 min
 
 For each web process count (`manage.py serve --web-processes`, one PostgreSQL, one Redis, one Celery
 worker): a fresh `tests.live.Stack("postgres")`, a warm-up, then P4's two phases (`run_bench`'s
@@ -107,7 +107,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--web", default="1,2", help="web process counts, in order")
     parser.add_argument("--tasks", type=int, default=2000)
-    parser.add_argument("--workers", type=int, default=2, help="batch-polling worker processes")
+    parser.add_argument("--workers", type=int, default=6,
+                        help="batch-polling worker processes (enough requests in flight for two web processes)")
     parser.add_argument("--json-out")
     args = parser.parse_args()
     res: dict[str, Any] = {"load_start": [round(x, 2) for x in os.getloadavg()], "config": vars(args)}

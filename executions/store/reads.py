@@ -100,8 +100,9 @@ def load_state(row: Workflow, focus: str | None = None) -> WorkflowState:
 _WAITING_SQL = "t.queue IS NOT NULL AND t.status IN ('SCHEDULED', 'IN_PROGRESS')"
 # The open tasks minus pending worker tasks other than the focus, and whether there are any: the
 # open tasks that wait for no worker (`task_open_unwaiting_idx`, whose condition this repeats),
-# plus the focus by its key. Filtering every open row instead read each open branch of a wide
-# fork on every completion.
+# plus the focus by its key (only by its key: a generic plan may otherwise scan the workflow's
+# rows for it). Filtering every open row instead read each open branch of a wide fork on every
+# completion.
 _FOCUSED_SQL = f"""
 WITH elsewhere AS (
     SELECT EXISTS (
@@ -115,7 +116,7 @@ SELECT t.*, e.pending_elsewhere
 UNION ALL
 SELECT t.*, e.pending_elsewhere
   FROM executions_task AS t, elsewhere AS e
- WHERE t.id = %(focus)s AND t.workflow_id = %(wf)s AND t.open AND {_WAITING_SQL}
+ WHERE t.id = %(focus)s AND t.open AND {_WAITING_SQL}
 """
 _LATEST_SQL = """
 SELECT * FROM executions_task WHERE workflow_id = %s AND (ref = %s OR node_ref = %s) ORDER BY seq DESC LIMIT 1

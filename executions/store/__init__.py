@@ -12,7 +12,7 @@ the named reads services use.
 
 from __future__ import annotations
 
-from .definitions import TaskDefs, definition_of, forget_task_defs, snapshot_for
+from .definitions import Startable, TaskDefs, definition_of, forget_task_defs, snapshot_for, startable
 from .mapping import (
     STATE_COLUMNS,
     TASK_DEF_FIELDS,
@@ -54,7 +54,8 @@ from .reads import (
 __all__ = [
     "STATE_COLUMNS", "TASK_DEF_FIELDS", "History", "TaskDefs", "definition_of", "due_for_decision",
     "failed_child_of", "forget_task_defs", "lease_deadline", "load_state", "lost_system_tasks", "newest_task_id",
-    "newest_with_idempotency_key", "queue_sizes", "row_values", "running_in_queue", "snapshot_for",
+    "newest_with_idempotency_key", "queue_sizes", "row_values", "running_in_queue", "snapshot_for", "Startable",
+    "startable",
     "started_in_queue_since", "task", "task_def_defaults", "task_definition", "task_exists", "task_logs",
     "task_refs_of", "task_running_child", "task_state", "task_states_of", "tasks_of", "to_state",
     "unannounced_children", "any_task_ended", "in_progress_tasks", "parent_workflow_id", "task_brief",

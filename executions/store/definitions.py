@@ -6,12 +6,16 @@ import hashlib
 import json
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from django.db.models import Exists, QuerySet
+
 from orchestrator.engine import definition as definitions
 from orchestrator.engine.model import TaskDefinition
-from orchestrator.models import TaskDef
+from orchestrator.models import TaskDef, WorkflowDef
 from orchestrator.systemtasks import registry
 
 from ..models import DefinitionSnapshot, Workflow
@@ -31,6 +35,47 @@ def snapshot_for(doc: Mapping[str, Any]) -> DefinitionSnapshot:
         defaults={"name": doc.get("name") or "", "version": doc.get("version") or 1, "definition": doc},
     )
     return snap
+
+
+@dataclass(frozen=True)
+class Startable:
+    """A registered definition a start runs: its JSON (shared: read only) and its snapshot's key."""
+
+    doc: Mapping[str, Any]
+    snapshot_id: str
+
+
+_STARTABLE_CACHE_SIZE = 1024
+# (name, version or None for the latest) -> (definition row id, its `updated`, what to start)
+_startable: dict[tuple[str, int | None], tuple[int, datetime, Startable]] = {}
+
+
+def startable(name: str, version: int | None) -> Startable | None:
+    """The definition `name` (`version`, or the latest) and its snapshot, or None when there is
+    none. Once this process has started that definition, one light statement checks that it is
+    still the current row, unchanged (`updated`), and that its snapshot exists; the JSON is then
+    neither read, decoded nor hashed again."""
+    key = (name, version)
+    cached = _startable.get(key)
+    if cached is not None:
+        def_id, updated, found = cached
+        snapshot = Exists(DefinitionSnapshot.objects.filter(digest=found.snapshot_id))
+        row = _current(name, version).annotate(snapshot=snapshot).values_list("id", "updated", "snapshot").first()
+        if row is not None and row == (def_id, updated, True):
+            return found
+    current = _current(name, version).first()
+    if current is None:
+        return None
+    found = Startable(current.definition, snapshot_for(current.definition).digest)
+    if len(_startable) >= _STARTABLE_CACHE_SIZE:
+        _startable.clear()
+    _startable[key] = (current.id, current.updated, found)
+    return found
+
+
+def _current(name: str, version: int | None) -> QuerySet[WorkflowDef]:
+    rows = WorkflowDef.objects.filter(name=name)
+    return rows.filter(version=version) if version else rows.order_by("-version")
 
 
 @lru_cache(maxsize=512)

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from executions import store
 from orchestrator.engine.status import WorkflowStatus
-from orchestrator.models import WorkflowDef
 from orchestrator.schemas import enforce
 
 from . import definitions, runtime
@@ -39,16 +38,16 @@ class StartRequest:
     parent_workflow_task_id: str | None = None
 
 
-def _definition_for(req: StartRequest) -> dict[str, Any]:
+def _definition_for(req: StartRequest) -> store.Startable:
     if req.workflow_def is not None:
         # Conductor runs an inline definition without tasks (it completes at once); registering
         # one is still refused.
-        return definitions.require_valid_workflow_def(req.workflow_def, allow_empty=True)
-    rows = WorkflowDef.objects.filter(name=req.name)
-    row = rows.filter(version=req.version).first() if req.version else rows.order_by("-version").first()
-    if row is None:
+        doc = definitions.require_valid_workflow_def(req.workflow_def, allow_empty=True)
+        return store.Startable(doc, store.snapshot_for(doc).digest)
+    found = store.startable(req.name, req.version)
+    if found is None:
         raise WorkflowDefNotFound(req.name, req.version, starting=True)
-    return row.definition
+    return found
 
 
 def start(req: StartRequest) -> str:
@@ -59,7 +58,8 @@ def start(req: StartRequest) -> str:
     with transaction.atomic():
         # Read inside the write transaction: outside it, the lookup is a transaction of its own
         # (autocommit), one more commit per start.
-        doc = _definition_for(req)
+        found = _definition_for(req)
+        doc = found.doc  # shared with later starts of this definition: read only
         if req.idempotency_key:
             existing = _idempotent_existing(doc["name"], req)
             if existing is not None:
@@ -72,7 +72,7 @@ def start(req: StartRequest) -> str:
             "id": new_id(),
             "name": doc["name"],
             "version": doc.get("version") or 1,
-            "snapshot": store.snapshot_for(doc),
+            "snapshot_id": found.snapshot_id,
             "status": WorkflowStatus.RUNNING.value,
             "input": wf_input,
             "variables": copy.deepcopy(doc.get("variables") or {}),

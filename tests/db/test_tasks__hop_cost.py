@@ -58,16 +58,17 @@ def test_logs_posted_with_a_result_are_one_insert(start) -> None:  # type: ignor
     assert len(_statements(ctx)) == HOP_STATEMENTS + 1
 
 
-# The definition, its snapshot (content-addressed: get or create), then the new workflow row
-# inserted with its first decision's columns, its first task and the events. No savepoint, no
-# load of a new execution's (no) tasks, no update of the row just inserted.
-START_STATEMENTS = ["executions_definitionsnapshot", "orchestrator_workflowdef", "INSERT INTO \"executions_workflow\"",
+# The definition, checked unchanged together with its snapshot in one statement (this process
+# started it before), then the new workflow row inserted with its first decision's columns, its
+# first task and the events. No savepoint, no load of a new execution's (no) tasks, no update of
+# the row just inserted, no read of the definition's JSON.
+START_STATEMENTS = ["orchestrator_workflowdef", "INSERT INTO \"executions_workflow\"",
                     "INSERT INTO \"executions_task\"", "INSERT INTO \"executions_executionevent\""]
 
 
-def test_a_start_is_five_statements(db: None) -> None:
+def test_a_start_is_four_statements(db: None) -> None:
     definitions.save_workflow_def(DOC, overwrite=True)
-    workflows.start(workflows.StartRequest(name="db_hop"))  # the snapshot exists from here on
+    workflows.start(workflows.StartRequest(name="db_hop"))  # this process knows the definition from here on
     with CaptureQueriesContext(connection) as ctx:
         workflow_id = workflows.start(workflows.StartRequest(name="db_hop", input={"k": 1}))
     sql = _statements(ctx)
@@ -75,7 +76,18 @@ def test_a_start_is_five_statements(db: None) -> None:
     savepoints = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SAVEPOINT")]
     assert len(savepoints) == 1, savepoints
     assert len(sql) == len(START_STATEMENTS), "\n".join(sql)
-    assert all(any(part in q for q in sql) for part in START_STATEMENTS), "\n".join(sql)
+    assert all(part in q for part, q in zip(START_STATEMENTS, sql, strict=True)), "\n".join(sql)
+    assert "executions_definitionsnapshot" in sql[0]  # the snapshot's existence, in the same statement
     row = workflows.get(workflow_id)
     assert (row.status, row.input, row.seq) == ("RUNNING", {"k": 1}, 1)
     assert [t.ref for t in workflows.tasks_of(workflow_id)] == ["a"]
+
+
+def test_a_changed_definition_is_read_again_at_the_next_start(db: None) -> None:
+    definitions.save_workflow_def(DOC, overwrite=True)
+    first = workflows.start(workflows.StartRequest(name="db_hop"))
+    changed = {**DOC, "tasks": [*DOC["tasks"], {"name": "db_hop_t", "taskReferenceName": "c"}]}
+    definitions.save_workflow_def(changed, overwrite=True)
+    second = workflows.start(workflows.StartRequest(name="db_hop"))
+    snapshots = [workflows.get(w).snapshot for w in (first, second)]
+    assert [len(s.definition["tasks"]) for s in snapshots] == [2, 3]

@@ -188,3 +188,26 @@ def p4_worker(base_url: str, headers: dict[str, str], name: str, total: int, don
                 done.value += len(tasks)
     results.put({"worker": name, "first_poll": first_poll, "last_done": last_done, "polls": polls,
                  "empty_polls": empty, "posted": posted, "errors": errors, "post_times": post_times})
+
+
+def run_workers(base_url: str, headers: dict[str, str], n: int, workers: int, prefix: str) -> dict[str, Any]:
+    """`workers` `p4_worker` processes (spawn) complete n queued tasks, released together by a
+    barrier; tasks/s from the first poll to the last result."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    done, barrier, queue = ctx.Value("i", 0), ctx.Barrier(workers + 1), ctx.Queue()
+    procs = [ctx.Process(target=p4_worker, args=(base_url, headers, f"{prefix}-{i}", n, done, barrier, queue))
+             for i in range(workers)]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    outs = [queue.get(timeout=300) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+    first = min(o["first_poll"] for o in outs if o["first_poll"] is not None)
+    last = max(o["last_done"] for o in outs if o["last_done"] is not None)
+    posted = sum(o["posted"] for o in outs)
+    return {"posted": posted, "errors": sum(o["errors"] for o in outs), "seconds": round(last - first, 2),
+            "tasks_per_s": round(posted / (last - first), 1) if last > first else None,
+            "post_times": [t for o in outs for t in o["post_times"]]}

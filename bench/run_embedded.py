@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import sqlite3
 import sys
@@ -78,26 +77,13 @@ def bare_sqlite_hop(hops: int = 200, warmup: int = 20) -> dict[str, Any]:
 def drain(base_url: str, headers: dict[str, str], n: int, workers: int) -> dict[str, Any]:
     created = drivers.create_many(base_url, headers, n, 4)
     log(f"drain: {len(created['ids'])} created in {created['seconds']:.1f} s ({created['errors']} errors)")
-    ctx = mp.get_context("spawn")
-    done, barrier, queue = ctx.Value("i", 0), ctx.Barrier(workers + 1), ctx.Queue()
-    procs = [ctx.Process(target=drivers.p4_worker, args=(base_url, headers, f"emb-{i}", n, done, barrier, queue))
-             for i in range(workers)]
-    for p in procs:
-        p.start()
-    barrier.wait()
-    outs = [queue.get(timeout=300) for _ in procs]
-    for p in procs:
-        p.join(timeout=30)
-    first = min(o["first_poll"] for o in outs if o["first_poll"] is not None)
-    last = max(o["last_done"] for o in outs if o["last_done"] is not None)
-    posted = sum(o["posted"] for o in outs)
+    ran = drivers.run_workers(base_url, headers, n, workers, "emb")
     return {
         "created": len(created["ids"]), "create_errors": created["errors"],
         "starts_per_s": round(len(created["ids"]) / created["seconds"], 1),
         "start_ms": summary_ms(created["latencies"]),
-        "posted": posted, "errors": sum(o["errors"] for o in outs),
-        "tasks_per_s": round(posted / (last - first), 1) if last > first else None,
-        "post_tasks_ms": summary_ms([t for o in outs for t in o["post_times"]]),
+        "posted": ran["posted"], "errors": ran["errors"], "tasks_per_s": ran["tasks_per_s"],
+        "post_tasks_ms": summary_ms(ran["post_times"]),
     }
 
 

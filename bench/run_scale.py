@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import sys
 import time
@@ -34,24 +33,8 @@ def log(msg: str) -> None:
 
 
 def drain(base_url: str, headers: dict[str, str], n: int, workers: int) -> dict[str, Any]:
-    """`workers` worker processes complete n queued tasks; tasks/s from first poll to last result."""
-    ctx = mp.get_context("spawn")
-    done = ctx.Value("i", 0)
-    barrier = ctx.Barrier(workers + 1)
-    queue = ctx.Queue()
-    procs = [ctx.Process(target=drivers.p4_worker, args=(base_url, headers, f"scale-{i}", n, done, barrier, queue))
-             for i in range(workers)]
-    for p in procs:
-        p.start()
-    barrier.wait()
-    outs = [queue.get(timeout=300) for _ in procs]
-    for p in procs:
-        p.join(timeout=30)
-    first = min(o["first_poll"] for o in outs if o["first_poll"] is not None)
-    last = max(o["last_done"] for o in outs if o["last_done"] is not None)
-    posted = sum(o["posted"] for o in outs)
-    return {"posted": posted, "errors": sum(o["errors"] for o in outs), "seconds": round(last - first, 2),
-            "tasks_per_s": round(posted / (last - first), 1)}
+    ran = drivers.run_workers(base_url, headers, n, workers, "scale")
+    return {k: ran[k] for k in ("posted", "errors", "seconds", "tasks_per_s")}
 
 
 def one_count(web: int, args: argparse.Namespace) -> dict[str, Any]:

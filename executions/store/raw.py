@@ -99,14 +99,12 @@ def insert(objects: Sequence[Model]) -> None:
 def update(model: type[Model], changes: Sequence[tuple[Any, Mapping[str, Any]]]) -> None:
     """UPDATE rows by primary key: (pk, {field name: value}); rows with the same fields share one
     statement, sent with executemany."""
-    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+    groups: dict[tuple[str, ...], list[tuple[Any, Mapping[str, Any]]]] = {}
     for pk, values in changes:
-        names = tuple(values)
+        groups.setdefault(tuple(values), []).append((pk, values))
+    for names, rows in groups.items():
         fields = _fields(model, names)
-        groups.setdefault(names, []).append(
-            [_prep(f, values[n]) for f, n in zip(fields, names, strict=True)] + [pk])
-    for names, params in groups.items():
-        fields = _fields(model, names)
+        params = [[_prep(f, values[n]) for f, n in zip(fields, names, strict=True)] + [pk] for pk, values in rows]
         sql = _sql(("update", model, names), lambda fields=fields: (
             f"UPDATE {_quote(model._meta.db_table)} SET {', '.join(f'{_quote(str(f.column))} = %s' for f in fields)} "
             f"WHERE {_quote(str(model._meta.pk.column))} = %s"))

@@ -85,8 +85,7 @@ def load_state(row: Workflow, focus: str | None = None) -> WorkflowState:
     if focus is None:
         return workflow_state(row, [to_state(t) for t in Task.objects.filter(workflow_id=row.id, open=True)])
     # The EXISTS rides along on the rows' own statement (a CTE, evaluated once); the focus task
-    # is open, so the answer comes back with it. Raw SQL,
-    # compiled once: this runs on every task result.
+    # is open, so the answer comes back with it. Raw SQL: this runs on every task result.
     loaded = raw.fetch(Task, _FOCUSED_SQL, {"wf": row.id, "focus": focus})
     if loaded:
         pending_elsewhere = int(bool(loaded[0].pending_elsewhere))  # type: ignore[attr-defined]  # the EXISTS column

@@ -46,9 +46,9 @@ SELECT w.* FROM executions_workflow AS w JOIN executions_task AS t ON t.workflow
 def pipelined() -> Iterator[None]:
     """Send the writes of one decision without waiting for each answer (psycopg's pipeline mode
     on PostgreSQL): inserts and updates whose results nobody reads reach the server together,
-    one round trip instead of one each. A statement whose rows are read (an INSERT ... RETURNING)
-    and the end of the block wait for everything before them, so an error still surfaces
-    here, inside the transaction, before commit."""
+    one round trip instead of one each. Reading rows, or the end of the block, waits for
+    everything sent before, so an error still surfaces here, inside the transaction, before
+    commit."""
     if connection.vendor != "postgresql":
         yield
         return

@@ -2,7 +2,7 @@
 
 Under ASGI every Django request goes through the middleware chain; WhiteNoise is sync-only, so
 each request hops into Django's one sync thread and back, and the chain (sessions, messages,
-CSRF, auth) runs for callers that use none of it. A worker sends an application token and
+CSRF, auth) runs for callers that use none of it. A worker (or a client starting runs) sends an application token and
 wants JSON: for exactly those requests (a token header, one of the routes below, an allowed
 Host) this ASGI app calls the view function itself and adds the response headers the
 security middlewares would. Everything else — session callers, other routes, bad hosts —

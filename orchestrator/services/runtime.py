@@ -379,7 +379,7 @@ def _commit(row: Workflow, change: Change, now: datetime) -> Outcome:
         outcome = _decide(row, now, change.state, change.tasks, change.focused)
     rows = [events.workflow_event(row.id, status, now, **extra) for status, extra in change.notes]
     rows += events.outcome_events(row.id, outcome or NOTHING, now, extra=change.tasks)
-    # Nothing below reads a row before the events' insert, the last statement, waits for all.
+    # Nothing below reads a row: these writes go out together; leaving the block waits for them.
     with writes.pipelined():
         if outcome is not None:
             writes.save(row, outcome, now, extra_changed=change.tasks, focused=change.focused, create=change.create)
